@@ -1,0 +1,1 @@
+"""Data Ketenagakerjaan Kota Serang: the stages that turn datasets/ into site/."""

@@ -1,0 +1,232 @@
+"""A dataset's release files: the CSV as published, JSON, XLSX (no live formula),
+datapackage.json (with bytes and hash), a ZIP of all of them with a README, SHA256SUMS.
+
+Pure: takes a Dataset, returns {path relative to the site root: bytes}. Deterministic: the
+same dataset gives the same bytes (fixed timestamps inside ZIP and XLSX).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import io
+import json
+import zipfile
+
+from openpyxl import Workbook
+
+from . import paths
+from .catalog import Dataset, typed_rows
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+FIXED_DATETIME = dt.datetime(1980, 1, 1)
+
+
+def release_files(dataset: Dataset, released: str | None = None) -> dict[str, bytes]:
+    """Every file of the dataset's current version, keyed by its path under the site root."""
+    name, version = dataset.name, dataset.version
+    files = {
+        f"{name}.csv": dataset.csv_bytes,
+        f"{name}.json": to_json(dataset),
+        f"{name}.xlsx": to_xlsx(dataset),
+    }
+    files["datapackage.json"] = datapackage(dataset, files, released)
+    files["README.txt"] = readme(dataset)
+    files[f"{name}.zip"] = to_zip(files)
+    files["SHA256SUMS"] = sha256sums(files)
+    del files["README.txt"]  # lives inside the zip only
+    folder = paths.release_dir(name, version)
+    return {f"{folder}/{file}": data for file, data in files.items()}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256sums(files: dict[str, bytes]) -> bytes:
+    lines = [f"{sha256(data)}  {file}\n" for file, data in sorted(files.items())
+             if file != "SHA256SUMS" and file != "README.txt"]
+    return "".join(lines).encode()
+
+
+def _plain(value):
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def records(dataset: Dataset) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in typed_rows(dataset)]
+
+
+def to_json(dataset: Dataset) -> bytes:
+    document = {
+        "name": dataset.name,
+        "version": dataset.version,
+        "title": dataset.metadata.get("title"),
+        "license": dataset.metadata.get("license"),
+        "fields": [{"name": f["name"], "type": f.get("type", "string")} for f in dataset.fields],
+        "data": records(dataset),
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+
+
+def to_xlsx(dataset: Dataset) -> bytes:
+    """Typed cells; every text cell is stored as text, so '=1+1' stays the four characters."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append(list(dataset.header))
+    for row in records(dataset):
+        sheet.append([_cell(row.get(column)) for column in dataset.header])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never "f": no live formula, whatever the text
+    about = book.create_sheet("kamus_data")
+    about.append(["kolom", "tipe", "deskripsi (id)", "description (en)"])
+    for f in dataset.fields:
+        about.append([f["name"], f.get("type", "string"),
+                      dataset.column_text(f["name"], "id"), dataset.column_text(f["name"], "en")])
+    for cells in about.iter_rows():
+        for cell in cells:
+            cell.data_type = "s"
+    book.properties.creator = "Data Ketenagakerjaan Kota Serang"
+    book.properties.created = book.properties.modified = FIXED_DATETIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def _cell(value):
+    if isinstance(value, bool) or value is None:
+        return value if value is None else ("true" if value else "false")
+    return value
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a ZIP with fixed timestamps and order, so equal content gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _fixed_core_dates(content)
+            target.writestr(_entry(info.filename), content)
+    return out.getvalue()
+
+
+def _fixed_core_dates(xml: bytes) -> bytes:
+    import re
+    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                  rb"\g<1>1980-01-01T00:00:00Z\g<2>", xml)
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def to_zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(files):
+            archive.writestr(_entry(file), files[file])
+    return out.getvalue()
+
+
+def data_resource(dataset: Dataset) -> dict:
+    """The Frictionless resource describing the published CSV."""
+    meta = dataset.metadata
+    return {
+        "name": dataset.name,
+        "path": f"{dataset.name}.csv",
+        "profile": "tabular-data-resource",
+        "title": meta["title"]["id"],
+        "description": meta["description"]["id"],
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(dataset.csv_bytes),
+        "hash": f"sha256:{sha256(dataset.csv_bytes)}",
+        "schema": dataset.schema,
+    }
+
+
+def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None) -> bytes:
+    meta = dataset.metadata
+    resource = data_resource(dataset)
+    foreign = [fk for fk in dataset.schema.get("foreignKeys", [])
+               if fk.get("reference", {}).get("resource", "") not in ("", dataset.name)]
+    if foreign:  # a lone package cannot resolve references to other datasets
+        resource["schema"] = {**dataset.schema,
+                              "foreignKeys": [fk for fk in dataset.schema["foreignKeys"]
+                                              if fk not in foreign]}
+    package = {
+        "profile": "tabular-data-package",
+        "name": dataset.name.replace("_", "-"),
+        "title": meta["title"]["id"],
+        "description": meta["description"]["id"],
+        "version": dataset.version,
+        "licenses": [meta["license"]],
+        "sources": [
+            {"title": s["publisher"], **({"path": s["url"]} if s.get("url") else {})}
+            for s in meta.get("sources", [])
+        ],
+        "keywords": (meta.get("keywords") or {}).get("id", []),
+        "resources": [resource] + [
+            {"name": f"{dataset.name}-{ext}", "path": f"{dataset.name}.{ext}",
+             "format": ext, "bytes": len(files[f"{dataset.name}.{ext}"]),
+             "hash": f"sha256:{sha256(files[f'{dataset.name}.{ext}'])}"}
+            for ext in ("json", "xlsx")
+        ],
+    }
+    if released:
+        package["created"] = released
+    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def readme(dataset: Dataset) -> bytes:
+    meta = dataset.metadata
+    lines = [
+        f"{meta['title']['id']} / {meta['title']['en']}",
+        f"Versi / version: {dataset.version}",
+        f"Lisensi / licence: {meta['license']['title']} ({meta['license']['path']})",
+        "",
+        meta["description"]["id"],
+        "",
+        meta["description"]["en"],
+        "",
+        "Berkas / files:",
+        f"  {dataset.name}.csv          data (UTF-8, dipisah koma / comma separated)",
+        f"  {dataset.name}.json         data (JSON, bertipe / typed)",
+        f"  {dataset.name}.xlsx         data + kamus data / data dictionary (Excel)",
+        "  datapackage.json   Frictionless Data Package: skema, sumber, hash / schema, sources, hashes",
+        "",
+        "Kolom / columns:",
+    ]
+    for f in dataset.fields:
+        lines.append(f"  {f['name']} ({f.get('type', 'string')}): "
+                     f"{dataset.column_text(f['name'], 'id')} / {dataset.column_text(f['name'], 'en')}")
+    lines += ["", "Sumber / sources:"]
+    for s in meta.get("sources", []):
+        lines.append(f"  {s['publisher']}" + (f" <{s['url']}>" if s.get("url") else ""))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def with_latest(catalog, files: dict[str, dict[str, bytes]]) -> dict[str, bytes]:
+    """Every release file, plus a copy under data/<name>/latest/ for the newest version."""
+    out: dict[str, bytes] = {}
+    for dataset in catalog.datasets:
+        release = paths.release_dir(dataset.name, dataset.version)
+        latest = paths.release_dir(dataset.name, "latest")
+        for path, data in files[dataset.name].items():
+            out[path] = data
+            out[latest + path[len(release):]] = data
+    return out

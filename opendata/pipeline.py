@@ -1,0 +1,60 @@
+"""The table of contents: load → validate → figures → downloads → pages → mkdocs → swap.
+
+The only module that knows the order. Each stage is a function of what came before; a stage
+that fails raises BuildError, and nothing has been written to site/ by then.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import downloads, history, pages, paths, publish
+from .catalog import Catalog, load_catalog
+from .figures import key_figures
+from .problems import BuildError
+from .validate import validate
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+
+# The explicit navigation: a few entries that stay the same however many datasets there are.
+NAV = [
+    ("page.home", "index.md"),
+    ("page.catalog", "katalog.md"),
+    ("page.about", "tentang.md"),
+]
+
+
+def load_valid(root: Path = paths.ROOT) -> Catalog:
+    catalog = load_catalog(root)
+    problems = validate(catalog)
+    if problems:
+        raise BuildError(problems)
+    return catalog
+
+
+def site_url(root: Path = paths.ROOT) -> str:
+    return os.environ.get("SITE_URL") or DEFAULT_SITE_URL
+
+
+def build(root: Path = paths.ROOT, out_dir: Path | None = None) -> Catalog:
+    catalog = load_valid(root)
+    figures = tuple(key_figures(catalog))
+    files = {d.name: downloads.release_files(d) for d in catalog.datasets}
+    updated = {d.name: history.last_changed(root, d.csv_file, d.metadata_file, d.schema_file)
+               for d in catalog.datasets}
+    site = pages.Site(catalog=catalog, figures=figures, updated=updated, downloads=files,
+                      site_url=site_url(root))
+    docs = {lang: pages.render(site, lang) for lang in paths.LANGUAGES}
+    static = downloads.with_latest(catalog, files)
+    static.update(assets())
+    publish.publish(docs, static, NAV, root, out_dir or root / "site", site.site_url)
+    return catalog
+
+
+def assets() -> dict[str, bytes]:
+    """Our own CSS and scripts, served from the site itself (no CDN)."""
+    folder = paths.PACKAGE / "assets"
+    return {f"{paths.language_root(lang)}assets/od/{p.name}": p.read_bytes()
+            for lang in paths.LANGUAGES
+            for p in sorted(folder.iterdir()) if p.is_file()}

@@ -1,0 +1,54 @@
+"""Problems → one table a maintainer can read, in Indonesian, English or both."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from .. import i18n
+from ..problems import Problem
+
+CHOICES = ("both", "id", "en")
+
+
+def message(problem: Problem, lang: str) -> str:
+    return i18n.t(f"problem.{problem.code}", lang, **_params(problem, lang))
+
+
+def action(problem: Problem, lang: str) -> str:
+    return i18n.t(f"action.{problem.code}", lang, **_params(problem, lang))
+
+
+def _params(problem: Problem, lang: str) -> dict:
+    params = dict(problem.params)
+    if "language" in params:  # a language code, named in the reader's language
+        params["language"] = i18n.t(f"language.{params['language']}", lang)
+    return params
+
+
+def render(problems: list[Problem], choice: str = "both", dataset_count: int = 0) -> str:
+    languages = ("id", "en") if choice == "both" else (choice,)
+    if not problems:
+        return "\n".join(i18n.t("report.ok", lang, count=dataset_count) for lang in languages)
+    header = [" / ".join(i18n.t(f"report.{key}", lang) for lang in languages)
+              for key in ("file", "row", "column", "problem", "action")]
+    rows = [
+        [p.file, "" if p.row is None else p.row, p.column or "",
+         "\n".join(message(p, lang) for lang in languages),
+         "\n".join(action(p, lang) for lang in languages)]
+        for p in problems
+    ]
+    table = tabulate(rows, headers=header, tablefmt="grid", maxcolwidths=[28, 6, 18, 48, 48])
+    files = len({p.file for p in problems})
+    summary = "\n".join(i18n.t("report.summary", lang, count=len(problems), files=files)
+                        for lang in languages)
+    return f"{table}\n{summary}"
+
+
+def as_records(problems: list[Problem]) -> list[dict]:
+    """The same problems as plain data (for JSON output and the public quality report)."""
+    return [
+        {"file": p.file, "row": p.row, "column": p.column, "code": p.code,
+         "message_id": message(p, "id"), "message_en": message(p, "en"),
+         "action_id": action(p, "id"), "action_en": action(p, "en"), "detail": p.detail}
+        for p in problems
+    ]

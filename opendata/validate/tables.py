@@ -1,0 +1,112 @@
+"""Rows against their Table Schemas with frictionless: no error limit, foreign keys across
+datasets, the extra checks a dataset declares in its metadata."""
+
+from __future__ import annotations
+
+from frictionless import Checklist, Package, Resource, Schema
+
+from ..catalog import Catalog, Dataset
+from ..problems import Problem
+
+NO_LIMIT = 10**12  # frictionless stops at 1,000 errors by default; we never do
+KNOWN = {
+    "type-error", "constraint-error", "unique-error", "primary-key", "foreign-key",
+    "missing-cell", "extra-cell", "blank-row", "row-constraint",
+}
+LABELS = {"incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label"}
+
+
+def validate_tables(catalog: Catalog) -> list[Problem]:
+    resources = {d.name: _resource(d) for d in catalog.datasets if _schema_ok(d)}
+    Package(resources=list(resources.values()))  # joins them so foreign keys resolve
+    problems: list[Problem] = []
+    for dataset in catalog.datasets:
+        if dataset.name not in resources:
+            continue
+        checklist = Checklist.from_descriptor({"checks": dataset.metadata.get("checks") or []})
+        report = resources[dataset.name].validate(checklist, limit_errors=NO_LIMIT)
+        problems += [_problem(dataset, error) for task in report.tasks for error in task.errors]
+        problems += list_references(catalog, dataset)
+        problems += formula_cells(dataset)
+    return problems
+
+
+def _schema_ok(dataset: Dataset) -> bool:
+    return Schema.validate_descriptor(dataset.schema).valid
+
+
+def _resource(dataset: Dataset) -> Resource:
+    return Resource(dataset.csv_bytes, format="csv", encoding="utf-8", name=dataset.name,
+                    schema=Schema.from_descriptor(dataset.schema))
+
+
+def _problem(dataset: Dataset, error) -> Problem:
+    kind = error.type
+    row = getattr(error, "row_number", None)
+    column = getattr(error, "field_name", None)
+    field_names = getattr(error, "field_names", None)
+    if column is None and field_names:
+        column = ", ".join(field_names)
+    cell = getattr(error, "cell", None)
+    if cell is None and getattr(error, "cells", None) and field_names:
+        cell = ", ".join(str(c) for c in _cells_of(dataset, row, field_names))
+    params = {"cell": cell if cell is not None else "", "name": dataset.name,
+              "type": kind, "constraint": getattr(error, "note", "") or ""}
+    if kind == "type-error":
+        params["type"] = dataset.field(column or "").get("type", "?")
+    if kind == "foreign-key":
+        params["resource"] = getattr(error, "reference_name", "") or dataset.name
+    if kind in LABELS:
+        code, row = "label-error", 1
+        params["cell"] = getattr(error, "label", "") or ""
+        column = column or getattr(error, "field_name", None)
+    elif kind in KNOWN:
+        code = kind
+    else:
+        code = "frictionless"
+    return Problem(file=dataset.csv_file, code=code, row=row, column=column, params=params,
+                   detail=error.message)
+
+
+def _cells_of(dataset: Dataset, row: int | None, field_names) -> list[str]:
+    if row is None or row - 2 >= len(dataset.rows):
+        return []
+    record = dataset.rows[row - 2]
+    return [record.get(name, "") for name in field_names]
+
+
+def list_references(catalog: Catalog, dataset: Dataset) -> list[Problem]:
+    """A column that holds several codes separated by `separator`, each a key of another
+    dataset: frictionless cannot check it, so the metadata declares it and this does."""
+    problems = []
+    for ref in dataset.metadata.get("list_references") or []:
+        target = ref.get("resource", "")
+        if target not in catalog:
+            continue
+        known = {r.get(ref.get("reference_field", "")) for r in catalog[target].rows}
+        for number, record in enumerate(dataset.rows, start=2):
+            cell = record.get(ref.get("field", ""), "") or ""
+            for value in filter(None, (v.strip() for v in cell.split(ref.get("separator", ";")))):
+                if value not in known:
+                    problems.append(Problem(
+                        file=dataset.csv_file, code="list_reference", row=number,
+                        column=ref.get("field"),
+                        params={"value": value, "resource": target,
+                                "reference_field": ref.get("reference_field")}))
+    return problems
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_cells(dataset: Dataset) -> list[Problem]:
+    """Text that a spreadsheet would run as a formula never enters a dataset, so the CSV
+    can be published exactly as it is in the repository and still be safe to open."""
+    text_fields = [f["name"] for f in dataset.fields if f.get("type", "string") == "string"]
+    return [
+        Problem(file=dataset.csv_file, code="formula_cell", row=number, column=name,
+                params={"first": record[name][0].replace("\t", "TAB").replace("\r", "CR")})
+        for number, record in enumerate(dataset.rows, start=2)
+        for name in text_fields
+        if (record.get(name) or "").startswith(FORMULA_STARTS)
+    ]

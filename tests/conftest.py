@@ -1,0 +1,129 @@
+"""Shared fixtures: the real site built once into a temporary folder and served on
+localhost, and headless Debian Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from opendata import paths, pipeline
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path, port: int):
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def site_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def site_url(site_port) -> str:
+    return f"http://127.0.0.1:{site_port}/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, site_url) -> Path:
+    """The real datasets built into a temporary folder, with the test server's URL."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    previous = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = site_url
+    try:
+        pipeline.build(paths.ROOT, out)
+    finally:
+        if previous is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = previous
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(built_site, site_port):
+    httpd = serve(built_site, site_port)
+    yield httpd
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Recorder:
+    """What a page did: console errors, and every request, split by host."""
+
+    def __init__(self, page, site_url: str):
+        self.page, self.site_url = page, site_url
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    @property
+    def foreign(self) -> list[str]:
+        return [u for u in self.requests
+                if not u.startswith(self.site_url) and not u.startswith(("data:", "blob:"))]
+
+
+@pytest.fixture
+def open_page(browser, server, site_url):
+    """open_page(path, javascript=True) → (page, recorder)."""
+    contexts = []
+
+    def opener(path: str, javascript: bool = True, **options):
+        context = browser.new_context(java_script_enabled=javascript, **options)
+        contexts.append(context)
+        page = context.new_page()
+        recorder = Recorder(page, site_url)
+        page.goto(site_url + path.lstrip("/"))
+        return page, recorder
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the repository's sources (no .venv, no site) to break things in."""
+    target = tmp_path / "project"
+    ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
+    shutil.copytree(paths.ROOT, target, ignore=ignore)
+    return target
