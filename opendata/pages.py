@@ -13,12 +13,29 @@ from urllib.parse import urlsplit
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from markupsafe import Markup
 
 from . import i18n, paths
 from .catalog import Catalog
 from .figures import Figure
 
 SAFE_SCHEMES = ("https", "tel", "mailto")
+
+
+@dataclass
+class Contribution:
+    """What a stage adds to the site, without the pages module knowing the stage.
+
+    static: files under the site root; pages(site, lang) → {Markdown source: text};
+    nav: (catalogue key, Markdown source) entries; blocks: {"home" | "dataset" | "about":
+    [callable(site, lang, here, dataset=None) → Markup]} shown inside those pages.
+    """
+
+    static: dict = field(default_factory=dict)
+    pages: object = None
+    nav: list = field(default_factory=list)
+    blocks: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)   # values later stages may read
 
 
 @dataclass(frozen=True)
@@ -30,7 +47,10 @@ class Site:
     updated: dict            # dataset name → date of its last commit (or None)
     downloads: dict          # dataset name → {fmt: (path under site root, bytes)}
     site_url: str
-    extras: dict = field(default_factory=dict)   # later stages' contributions (charts, ...)
+    contributions: dict = field(default_factory=dict)   # stage name → Contribution
+
+    def blocks(self, where: str) -> list:
+        return [b for c in self.contributions.values() for b in c.blocks.get(where, [])]
 
 
 def plain_title(text: str) -> str:
@@ -133,6 +153,11 @@ def document(title: str, body: str, description: str = "") -> str:
     return f"---\n{front}---\n\n{body.strip()}\n"
 
 
+def fragment(lang: str, template: str, here: str, **context) -> Markup:
+    """A piece of HTML a stage shows inside a page, rendered with the same escaping rules."""
+    return Markup(environment(lang).get_template(template).render(here=here, lang=lang, **context))
+
+
 def render_page(env: Environment, template: str, here: str, title: str, **context) -> str:
     site = context.get("site")
     body = env.get_template(template).render(
@@ -158,4 +183,7 @@ def render(site: Site, lang: str) -> dict[str, str]:
         pages[source] = render_page(
             env, "dataset.html", source, dataset.text("title", lang), site=site,
             dataset=dataset, description=dataset.text("description", lang))
+    for contribution in site.contributions.values():
+        if contribution.pages is not None:
+            pages.update(contribution.pages(site, lang))
     return pages

@@ -18,11 +18,13 @@ from .validate import validate
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 # The explicit navigation: a few entries that stay the same however many datasets there are.
-NAV = [
-    ("page.home", "index.md"),
-    ("page.catalog", "katalog.md"),
-    ("page.about", "tentang.md"),
-]
+# Stages add theirs between the catalogue and "about".
+NAV_START = [("page.home", "index.md"), ("page.catalog", "katalog.md")]
+NAV_END = [("page.about", "tentang.md")]
+
+# Stages that contribute pages, files or blocks: name → function(catalog, root) → Contribution.
+# Each is a pure function of the validated catalogue (and, for releases, git history).
+STAGES: dict = {}
 
 
 def load_valid(root: Path = paths.ROOT) -> Catalog:
@@ -43,12 +45,16 @@ def build(root: Path = paths.ROOT, out_dir: Path | None = None) -> Catalog:
     files = {d.name: downloads.release_files(d) for d in catalog.datasets}
     updated = {d.name: history.last_changed(root, d.csv_file, d.metadata_file, d.schema_file)
                for d in catalog.datasets}
+    contributions = {name: stage(catalog, root) for name, stage in STAGES.items()}
     site = pages.Site(catalog=catalog, figures=figures, updated=updated, downloads=files,
-                      site_url=site_url(root))
+                      site_url=site_url(root), contributions=contributions)
     docs = {lang: pages.render(site, lang) for lang in paths.LANGUAGES}
     static = downloads.with_latest(catalog, files)
     static.update(assets())
-    publish.publish(docs, static, NAV, root, out_dir or root / "site", site.site_url)
+    for contribution in contributions.values():
+        static.update(contribution.static)
+    nav = NAV_START + [entry for c in contributions.values() for entry in c.nav] + NAV_END
+    publish.publish(docs, static, nav, root, out_dir or root / "site", site.site_url)
     return catalog
 
 
