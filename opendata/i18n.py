@@ -21,7 +21,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     return yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
 
 
-def t(key: str, lang: str, **params) -> str:
+def t(key: str, lang: str, /, **params) -> str:
     """The text of `key` in `lang`, filled with `params`. A missing key is a bug: KeyError."""
     text = catalogue()[key][lang]
     return text.format(**params) if params else text

@@ -22,6 +22,13 @@ def _params(problem: Problem, lang: str) -> dict:
     params = dict(problem.params)
     if "language" in params:  # a language code, named in the reader's language
         params["language"] = i18n.t(f"language.{params['language']}", lang)
+    if params.get("type") and i18n.has(f"type.{params['type']}"):
+        params["type"] = i18n.t(f"type.{params['type']}", lang)
+    name = params.get("constraint_name")
+    if name and i18n.has(f"constraint.{name}"):  # the column's rule, in the reader's words
+        value = params.get("constraint_value")
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        params["constraint"] = i18n.t(f"constraint.{name}", lang, value=shown)
     return params
 
 

@@ -10,7 +10,7 @@ from ..problems import Problem
 
 NO_LIMIT = 10**12  # frictionless stops at 1,000 errors by default; we never do
 KNOWN = {
-    "type-error", "constraint-error", "unique-error", "primary-key", "foreign-key",
+    "required", "type-error", "constraint-error", "unique-error", "primary-key", "foreign-key",
     "missing-cell", "extra-cell", "blank-row", "row-constraint",
 }
 LABELS = {"incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label"}
@@ -52,6 +52,17 @@ def _problem(dataset: Dataset, error) -> Problem:
         cell = ", ".join(str(c) for c in _cells_of(dataset, row, field_names))
     params = {"cell": cell if cell is not None else "", "name": dataset.name,
               "type": kind, "constraint": getattr(error, "note", "") or ""}
+    if kind == "primary-key":
+        keys = dataset.schema.get("primaryKey") or []
+        keys = [keys] if isinstance(keys, str) else keys
+        column = ", ".join(keys)
+        params["cell"] = ", ".join(_cells_of(dataset, row, keys))
+    if kind == "constraint-error":
+        name = _constraint_name(params["constraint"])
+        if name == "required":
+            kind = "required"
+        constraint = (dataset.field(column or "").get("constraints") or {}).get(name)
+        params.update(constraint_name=name, constraint_value=constraint)
     if kind == "type-error":
         params["type"] = dataset.field(column or "").get("type", "?")
     if kind == "foreign-key":
@@ -66,6 +77,12 @@ def _problem(dataset: Dataset, error) -> Problem:
         code = "frictionless"
     return Problem(file=dataset.csv_file, code=code, row=row, column=column, params=params,
                    detail=error.message)
+
+
+def _constraint_name(note: str) -> str:
+    """'constraint "maximum" is "100"' → 'maximum'."""
+    parts = note.split('"')
+    return parts[1] if len(parts) > 2 else ""
 
 
 def _cells_of(dataset: Dataset, row: int | None, field_names) -> list[str]:

@@ -1,0 +1,128 @@
+"""Validation: every problem of every dataset, with file, row, column, in both languages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from opendata import paths
+from opendata.catalog import load_catalog
+from opendata.validate import report, validate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BROKEN = FIXTURES / "broken"
+CSV = "datasets/lembaga/lembaga.csv"
+META = "datasets/lembaga/metadata.yml"
+
+
+def found(root: Path) -> list[tuple]:
+    return [(p.file, p.row, p.column, p.code) for p in validate(load_catalog(root))]
+
+
+def test_broken_fixture_gives_exactly_these_problems():
+    assert found(BROKEN) == [
+        (CSV, 3, "persen", "type-error"),            # "lima" is not a number
+        (CSV, 4, "area_kode", "foreign-key"),        # 36.73.09 is not in dataset area
+        (CSV, 5, "id", "primary-key"),               # id "c" twice
+        (CSV, 6, "nama", "required"),                # empty required cell
+        (CSV, 6, "persen", "constraint-error"),      # 101 > maximum 100
+        (CSV, 7, "status", "constraint-error"),      # "tutup" not in the enum
+        (CSV, 8, "nama", "formula_cell"),            # "=HYPERLINK(1)"
+        (META, None, "area_kode", "column_not_described"),   # no English text
+        (META, None, "status", "code_without_label"),        # nonaktif: no id label
+        (META, None, "status", "code_without_label"),        # nonaktif: no en label
+        (META, None, "update_frequency", "metadata_invalid"),
+        (META, None, "warna", "column_unknown"),
+    ]
+
+
+def test_messages_name_the_value_and_the_rule_in_both_languages():
+    problems = {(p.row, p.column): p for p in validate(load_catalog(BROKEN)) if p.file == CSV}
+    over = problems[(6, "persen")]
+    assert report.message(over, "id") == "Nilai '101' melanggar aturan kolom: tidak boleh lebih dari 100."
+    assert report.message(over, "en") == "Value '101' breaks the column's rule: must not be more than 100."
+    assert "schemas/lembaga.schema.json" in report.action(over, "id")
+    fk = problems[(4, "area_kode")]
+    assert "'36.73.09'" in report.message(fk, "id") and "'area'" in report.message(fk, "en")
+    assert report.message(problems[(3, "persen")], "id") == "Nilai 'lima' bukan angka yang sah."
+
+
+def test_the_real_datasets_are_valid():
+    assert validate(load_catalog(paths.ROOT)) == []
+
+
+def test_no_error_limit(tmp_path):
+    """frictionless stops at 1,000 errors by default; we report every one."""
+    root = tmp_path / "root"
+    shutil.copytree(BROKEN, root)
+    rows = "".join(f"x{i},Nama,36.73.01,bukan-angka,aktif\n" for i in range(1500))
+    (root / CSV).write_text("id,nama,area_kode,persen,status\n" + rows, encoding="utf-8")
+    type_errors = [p for p in validate(load_catalog(root)) if p.code == "type-error"]
+    assert len(type_errors) == 1500
+    assert [p.row for p in type_errors] == list(range(2, 1502))
+
+
+def test_missing_and_unreadable_files_are_problems_not_crashes(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(BROKEN, root)
+    (root / "schemas/area.schema.json").unlink()
+    (root / META).write_text("name: [unclosed\n", encoding="utf-8")
+    codes = {(p.file, p.code) for p in validate(load_catalog(root))}
+    assert ("schemas/area.schema.json", "file_missing") in codes
+    assert (META, "yaml_invalid") in codes
+
+
+def test_excel_csv_that_is_not_utf8_is_named(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(BROKEN, root)
+    (root / "datasets/area/area.csv").write_bytes("kode,nama\n36.73.01,Cipocok Jaya\xe9\n".encode("latin-1"))
+    assert ("datasets/area/area.csv", None, None, "csv_not_utf8") in found(root)
+
+
+def test_every_catalogue_key_has_both_languages():
+    from opendata import i18n
+
+    assert i18n.missing_translations() == []
+
+
+def run_cli(root: Path, *args: str):
+    """build.py against another root: the CLI reads paths.ROOT, so run it in a copy."""
+    return subprocess.run([sys.executable, str(root / "build.py"), *args], capture_output=True,
+                          text=True, cwd=root)
+
+
+@pytest.fixture
+def broken_project(project_copy) -> Path:
+    for folder in ("datasets", "schemas"):
+        shutil.rmtree(project_copy / folder)
+        shutil.copytree(BROKEN / folder, project_copy / folder)
+    return project_copy
+
+
+def test_cli_prints_one_table_and_exits_non_zero_once(broken_project):
+    done = run_cli(broken_project, "validate")
+    assert done.returncode == 1
+    out = done.stdout
+    assert "Berkas / File" in out and "Yang harus dilakukan / What to do" in out
+    assert out.count("datasets/lembaga/lembaga.csv") == 7
+    assert "12 masalah di 2 berkas" in out and "12 problem(s) in 2 file(s)" in out
+
+
+def test_cli_language_option(broken_project):
+    indonesian = run_cli(broken_project, "validate", "--lang", "id").stdout
+    english = run_cli(broken_project, "validate", "--lang", "en").stdout
+    assert "Yang harus dilakukan" in indonesian and "What to do" not in indonesian
+    assert "What to do" in english and "Yang harus dilakukan" not in english
+
+
+def test_cli_json_output(broken_project):
+    import json
+
+    records = json.loads(run_cli(broken_project, "validate", "--json").stdout)
+    assert len(records) == 12
+    assert records[0]["file"] == CSV and records[0]["row"] == 3 and records[0]["column"] == "persen"
+    assert records[0]["message_id"] and records[0]["message_en"]
