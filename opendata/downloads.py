@@ -20,6 +20,10 @@ from . import paths
 from .catalog import Dataset, typed_rows
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+MEDIATYPES = {
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 FIXED_DATETIME = dt.datetime(1980, 1, 1)
 
 
@@ -169,7 +173,7 @@ def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None)
                               "foreignKeys": [fk for fk in dataset.schema["foreignKeys"]
                                               if fk not in foreign]}
     package = {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": dataset.name.replace("_", "-"),
         "title": meta["title"]["id"],
         "description": meta["description"]["id"],
@@ -182,7 +186,7 @@ def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None)
         "keywords": (meta.get("keywords") or {}).get("id", []),
         "resources": [resource] + [
             {"name": f"{dataset.name}-{ext}", "path": f"{dataset.name}.{ext}",
-             "format": ext, "bytes": len(files[f"{dataset.name}.{ext}"]),
+             "type": "file", "format": ext, "mediatype": MEDIATYPES[ext], "bytes": len(files[f"{dataset.name}.{ext}"]),
              "hash": f"sha256:{sha256(files[f'{dataset.name}.{ext}'])}"}
             for ext in ("json", "xlsx")
         ],

@@ -31,9 +31,8 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
         for lang in paths.LANGUAGES:  # the default language first: its build cleans site/
             docs_dir = work / "docs" / lang
             write_tree(docs_dir, docs[lang])
-            config = _config(root, work, lang, docs_dir, site / paths.language_root(lang),
-                             nav, site_url)
-            _mkdocs(config, lang)
+            _mkdocs(lambda: _config(root, work, lang, docs_dir, site / paths.language_root(lang),
+                                    nav, site_url), lang)
         write_tree(site, static)
         swap(site, out_dir)
 
@@ -94,12 +93,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _mkdocs(config, lang: str) -> None:
+def _mkdocs(make_config, lang: str) -> None:
+    """Load the configuration and build; any error or strict-mode warning becomes a Problem."""
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        mkdocs_build(config)
+        mkdocs_build(make_config())
     except (MkDocsException, SystemExit) as error:
         messages = collector.messages or [str(error)]
         raise BuildError([Problem(file="mkdocs.yml", code="mkdocs_failed",

@@ -1,0 +1,300 @@
+"""End to end: the real datasets built into a temporary folder, as a reader would open it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from opendata import downloads, paths, pipeline
+from opendata.catalog import load_catalog
+from opendata.problems import BuildError
+
+ROOT = paths.ROOT
+NAMES = sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_dir())
+
+
+def read_csv(name: str) -> list[dict]:
+    with open(ROOT / "datasets" / name / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def version(name: str) -> str:
+    import yaml
+
+    return yaml.safe_load((ROOT / "datasets" / name / "metadata.yml").read_text())["version"]
+
+
+def figure_html(site: Path, key: str, lang: str = "id") -> str:
+    page = (site / paths.language_root(lang) / "index.html").read_text(encoding="utf-8")
+    match = re.search(rf'<section class="od-figure" id="{key}">(.*?)</section>', page, re.S)
+    assert match, f"figure {key} missing from the {lang} home page"
+    return match.group(1)
+
+
+# --- key figures, recomputed here from the CSVs --------------------------------------------
+
+def latest_tpt_kota_serang() -> dict:
+    rows = [r for r in read_csv("indikator")
+            if r["indikator"] == "tpt" and r["wilayah_kode"] == "3673" and r["utama"] == "true"
+            and r["jenis_kelamin"] == "total" and r["bulan"] in ("8", "")]
+    return max(rows, key=lambda r: int(r["tahun"]))
+
+
+def test_home_shows_latest_tpt_with_year_source_and_version(built_site):
+    row = latest_tpt_kota_serang()
+    value = row["nilai"]
+    html = figure_html(built_site, "tpt-terbaru", "id")
+    assert f'{value.replace(".", ",")} %' in html
+    assert row["tahun"] in html
+    assert row["sumber_penerbit"] in html
+    assert f"Versi {version('indikator')}" in html
+    assert 'href="#tpt-terbaru"' in html  # permalink anchor
+    english = figure_html(built_site, "tpt-terbaru", "en")
+    assert f"{value}%" in english
+
+
+def test_home_shows_change_since_earliest_year(built_site):
+    rows = [r for r in read_csv("indikator")
+            if r["indikator"] == "tpt" and r["wilayah_kode"] == "3673" and r["utama"] == "true"
+            and r["jenis_kelamin"] == "total" and r["bulan"] in ("8", "")]
+    first = min(rows, key=lambda r: int(r["tahun"]))
+    last = max(rows, key=lambda r: int(r["tahun"]))
+    change = round(float(last["nilai"]) - float(first["nilai"]), 2)
+    html = figure_html(built_site, "tpt-perubahan", "en")
+    assert f"{change:.2f} percentage points" in html
+    assert first["tahun"] in html and last["tahun"] in html
+
+
+def test_home_shows_lpks_reported_accredited_listed_and_coverage(built_site):
+    reported = {r["ukuran"]: int(r["nilai"]) for r in read_csv("akreditasi_lpks")}
+    registry = read_csv("lpks")
+    kelurahan = [r["kode"] for r in read_csv("wilayah") if r["tingkat"] == "kelurahan"]
+    covered = {r["kelurahan_kode"] for r in registry if r["kelurahan_kode"] in kelurahan}
+    listed = sum(r["jenis"] == "lpk_swasta" for r in registry)
+
+    assert f">{reported['lpks_berdiri']}<" in figure_html(built_site, "lpks-dilaporkan")
+    accredited = figure_html(built_site, "lpks-terakreditasi")
+    assert f">{reported['lpks_terakreditasi']} <" in accredited
+    assert f"dari {reported['lpks_berdiri']}" in accredited
+    completeness = figure_html(built_site, "lpks-terdaftar")
+    assert f"{listed} dari {reported['lpks_berdiri']} LPKS" in completeness
+    coverage = figure_html(built_site, "cakupan-kelurahan")
+    assert f"{len(covered)} dari {len(kelurahan)} kelurahan" in coverage
+    about = (built_site / "tentang/index.html").read_text(encoding="utf-8")
+    assert f"memuat {listed} dari {reported['lpks_berdiri']} LPKS" in about
+
+
+# --- pages and downloads --------------------------------------------------------------------
+
+def links(site: Path, page: Path) -> list[str]:
+    """Every href/src of a built page, resolved to a path under the site root."""
+    from urllib.parse import urljoin, urlsplit
+
+    base = "http://site/" + page.relative_to(site).as_posix()
+    html = page.read_text(encoding="utf-8")
+    out = []
+    for url in re.findall(r'(?:href|src)="([^"#]*)(?:#[^"]*)?"', html):
+        absolute = urljoin(base, url)
+        if url and absolute.startswith("http://site/"):
+            out.append(urlsplit(absolute).path[1:])
+    return out
+
+
+def exists(site: Path, path: str) -> bool:
+    target = site / path
+    return target.is_file() or (target / "index.html").is_file()
+
+
+@pytest.mark.parametrize("lang", paths.LANGUAGES)
+def test_every_dataset_has_a_page_in_the_catalogue(built_site, lang):
+    base = built_site / paths.language_root(lang)
+    linked = links(built_site, base / "katalog/index.html")
+    for name in NAMES:
+        assert (base / "dataset" / name / "index.html").is_file()
+        assert f"{paths.language_root(lang)}dataset/{name}/" in linked
+
+
+def test_every_internal_link_resolves(built_site):
+    broken = [(page.relative_to(built_site).as_posix(), target)
+              for page in built_site.rglob("*.html")
+              for target in links(built_site, page) if not exists(built_site, target)]
+    assert broken == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_download_exists_and_is_linked(built_site, name):
+    release = built_site / "data" / name / version(name)
+    for file in (f"{name}.csv", f"{name}.json", f"{name}.xlsx", "datapackage.json",
+                 f"{name}.zip", "SHA256SUMS"):
+        assert (release / file).is_file(), file
+        assert f"data/{name}/{version(name)}/{file}" in links(built_site, built_site / "dataset" / name / "index.html")
+        assert (built_site / "data" / name / "latest" / file).read_bytes() == (release / file).read_bytes()
+    # the CSV is published exactly as it is in the repository
+    assert (release / f"{name}.csv").read_bytes() == (ROOT / "datasets" / name / f"{name}.csv").read_bytes()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_json_and_xlsx_hold_the_same_rows(built_site, name):
+    release = built_site / "data" / name / version(name)
+    rows = read_csv(name)
+    document = json.loads((release / f"{name}.json").read_text(encoding="utf-8"))
+    assert len(document["data"]) == len(rows)
+    assert document["version"] == version(name)
+    book = load_workbook(release / f"{name}.xlsx")
+    sheet = book["data"]
+    assert sheet.max_row == len(rows) + 1
+    assert [c.value for c in sheet[1]] == list(rows[0].keys())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_xlsx_holds_no_formula(built_site, name):
+    book = load_workbook(built_site / "data" / name / version(name) / f"{name}.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_xlsx():
+    """Validation keeps such cells out of datasets/; the writer is safe on its own too."""
+    from dataclasses import replace
+
+    dataset = load_catalog(ROOT)["bidang"]
+    hostile = ["=1+1", "+62 254", "-cmd|' /C calc'!A0", "@SUM(A1)"]
+    rows = tuple({**row, "nama_id": text} for row, text in zip(dataset.rows, hostile))
+    book = load_workbook(io.BytesIO(downloads.to_xlsx(replace(dataset, rows=rows))))
+    cells = [c for row in book["data"].iter_rows(min_row=2) for c in row if c.value in hostile]
+    assert sorted(c.value for c in cells) == sorted(hostile)
+    assert all(c.data_type == "s" for c in cells)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_datapackage_has_bytes_and_hash_and_validates(built_site, name):
+    from frictionless import Package
+
+    release = built_site / "data" / name / version(name)
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        data = (release / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    report = Package(str(release / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["type", "message"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_zip_holds_every_file_and_a_readme_and_sums_verify(built_site, name):
+    release = built_site / "data" / name / version(name)
+    with zipfile.ZipFile(release / f"{name}.zip") as archive:
+        names = set(archive.namelist())
+        assert {f"{name}.csv", f"{name}.json", f"{name}.xlsx", "datapackage.json", "README.txt"} <= names
+        assert archive.read(f"{name}.csv") == (release / f"{name}.csv").read_bytes()
+    for line in (release / "SHA256SUMS").read_text().splitlines():
+        digest, file = line.split("  ")
+        assert hashlib.sha256((release / file).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("lang", paths.LANGUAGES)
+def test_data_dictionary_is_generated_from_the_schema(built_site, lang):
+    schema = json.loads((ROOT / "schemas/indikator.schema.json").read_text())
+    page = (built_site / paths.language_root(lang) / "dataset/indikator/index.html").read_text()
+    for field in schema["fields"]:
+        assert f'id="kolom-{field["name"]}"' in page
+
+
+# --- no other host ----------------------------------------------------------------------------
+
+REQUEST_ATTRS = re.compile(
+    r'<(?:script|img|iframe|source|audio|video|embed|object)\b[^>]*\b(?:src|data)="([^"]*)"'
+    r'|<link\b[^>]*\bhref="([^"]*)"[^>]*>', re.I)
+
+
+def test_no_page_requests_another_host(built_site):
+    offenders = []
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for match in REQUEST_ATTRS.finditer(html):
+            url = match.group(1) or match.group(2) or ""
+            tag = match.group(0)
+            if match.group(2) is not None and re.search(r'rel="(?:alternate |canonical)', tag):
+                continue  # links, not requests
+            if re.match(r"^(?:[a-z]+:)?//", url, re.I) and "127.0.0.1" not in url:
+                offenders.append((page.relative_to(built_site).as_posix(), url))
+    for sheet in built_site.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]*)\)|@import\s+['\"]([^'\"]+)", sheet.read_text()):
+            target = "".join(url).strip("'\"")
+            if re.match(r"^(?:https?:)?//", target):
+                offenders.append((sheet.name, target))
+    assert offenders == []
+    assert not any("fonts.googleapis" in p.read_text(encoding="utf-8") for p in built_site.rglob("*.html"))
+
+
+# --- escaping ---------------------------------------------------------------------------------
+
+def test_data_never_becomes_markup_or_markdown(project_copy, tmp_path):
+    bidang = project_copy / "datasets/bidang/bidang.csv"
+    rows = list(csv.DictReader(io.StringIO(bidang.read_text(encoding="utf-8"))))
+    rows[0]["nama_id"] = '<script>alert("x")</script> **tebal** [tautan](javascript:alert(1))'
+    rows[1]["nama_id"] = '"><img src=x onerror=alert(1)>'
+    rows[2]["sumber_url"] = "javascript:alert(1)"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    bidang.write_text(out.getvalue(), encoding="utf-8")
+    pipeline.build(project_copy, tmp_path / "site")
+    page = (tmp_path / "site/dataset/bidang/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; **tebal** [tautan](javascript:alert(1))" in page
+    assert '&#34;&gt;&lt;img src=x onerror=alert(1)&gt;' in page
+    assert "<script>alert" not in page and "<strong>tebal" not in page
+    assert 'href="javascript:' not in page
+
+
+# --- the swap: a failed build leaves site/ as it was ------------------------------------------
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failed_validation_leaves_the_previous_site_byte_identical(project_copy, tmp_path):
+    out = tmp_path / "site"
+    pipeline.build(project_copy, out)
+    before = tree_digest(out)
+    csv_file = project_copy / "datasets/bidang/bidang.csv"
+    csv_file.write_text(csv_file.read_text(encoding="utf-8") + "rusak\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        pipeline.build(project_copy, out)
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".build-*"))  # the temporary folder is gone
+
+
+def test_failed_mkdocs_build_leaves_the_previous_site_byte_identical(project_copy, tmp_path):
+    out = tmp_path / "site"
+    pipeline.build(project_copy, out)
+    before = tree_digest(out)
+    config = project_copy / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nmarkdown_extensions:\n  - no_such_extension\n")
+    with pytest.raises(BuildError):
+        pipeline.build(project_copy, out)
+    assert tree_digest(out) == before
+
+
+def test_build_cli_exits_non_zero_and_prints_the_table(project_copy):
+    import subprocess
+    import sys
+
+    (project_copy / "datasets/target/target.csv").write_text("id\nx\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "build.py", "build", "--out", "out"],
+                          cwd=project_copy, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "datasets/target/target.csv" in done.stderr
+    assert not (project_copy / "out").exists()
