@@ -76,7 +76,6 @@ def _config(root: Path, work: Path, lang: str, docs_dir: Path, site_dir: Path,
     extra = dict(base.get("extra") or {})
     extra.update(lang=lang, root_url=site_url.rstrip("/") + "/", languages=list(paths.LANGUAGES),
                  default_language=paths.DEFAULT_LANGUAGE,
-                 switch_label=i18n.t("language.switch", lang),
                  language_names={code: i18n.t(f"language.{code}", code) for code in paths.LANGUAGES})
     base["extra"] = extra
     config_file = work / f"mkdocs.{lang}.yml"
