@@ -6,6 +6,7 @@ index and theme language): Indonesian at the root, English under /en/.
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import tempfile
@@ -31,8 +32,8 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
         for lang in paths.LANGUAGES:  # the default language first: its build cleans site/
             docs_dir = work / "docs" / lang
             write_tree(docs_dir, docs[lang])
-            _mkdocs(lambda: _config(root, work, lang, docs_dir, site / paths.language_root(lang),
-                                    nav, site_url), lang)
+            _mkdocs(functools.partial(_config, root, work, lang, docs_dir,
+                                      site / paths.language_root(lang), nav, site_url), lang)
         write_tree(site, static)
         swap(site, out_dir)
 

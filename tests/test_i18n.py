@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ import yaml
 from opendata import i18n, paths
 from opendata.catalog import load_catalog
 from opendata.validate import validate
-
 
 # --- formatting ---------------------------------------------------------------------------
 
@@ -38,7 +36,7 @@ def pages_of(site: Path, lang: str) -> set[str]:
     found = set()
     for page in base.rglob("*.html"):
         relative = page.relative_to(base).as_posix()
-        if lang == paths.DEFAULT_LANGUAGE and relative.startswith(tuple(f"{l}/" for l in paths.LANGUAGES)):
+        if lang == paths.DEFAULT_LANGUAGE and relative.startswith(tuple(f"{code}/" for code in paths.LANGUAGES)):
             continue
         found.add(relative)
     return found
