@@ -128,6 +128,23 @@ def _load_dataset(root: Path, name: str) -> tuple[Dataset | None, list[Problem]]
     return dataset, problems
 
 
+def dataset_from_bytes(root: Path, name: str, metadata: bytes, schema: bytes,
+                       csv_bytes: bytes) -> Dataset | None:
+    """A dataset from the bytes of its three files, e.g. as they were at a git commit; None
+    when one of them cannot be read (history is published as it was, not validated)."""
+    try:
+        meta, table_schema = yaml.safe_load(metadata.decode("utf-8")), json.loads(schema)
+    except (UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError):
+        return None
+    if not isinstance(meta, dict) or not isinstance(table_schema, dict):
+        return None
+    header, rows = _parse_csv(csv_bytes, paths.csv_path(root, name), root, [])
+    if header is None:
+        return None
+    return Dataset(name=name, metadata=meta, schema=table_schema, csv_bytes=csv_bytes,
+                   header=header, rows=rows, root=root)
+
+
 def _read_bytes(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
     if not path.is_file():
         problems.append(Problem(file=paths.relative(path, root), code="file_missing"))

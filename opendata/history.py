@@ -25,3 +25,57 @@ def last_changed(root: Path, *relpaths: str) -> str | None:
 def head_date(root: Path) -> str | None:
     out = git(root, "log", "-1", "--format=%cs")
     return (out or "").strip() or None
+
+
+# --- releases: the first-parent history of HEAD, read as bytes where data is concerned -------
+
+def is_repository(root: Path) -> bool:
+    """True when `root` is the top of a git work tree with at least one commit."""
+    top = git(root, "rev-parse", "--show-toplevel")
+    return bool(top) and Path(top.strip()).resolve() == root.resolve() \
+        and git(root, "rev-parse", "--verify", "-q", "HEAD") is not None
+
+
+def is_shallow(root: Path) -> bool:
+    return (git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+
+
+def first_parent_log(root: Path, relpath: str) -> list[tuple[str, str, str]]:
+    """(commit, committer date ISO 8601, message) of every commit on the first-parent line
+    of HEAD that touched `relpath`, oldest first."""
+    done = subprocess.run(
+        ["git", "-C", str(root), "log", "--first-parent", "--reverse",
+         "--format=%H%x1f%cI%x1f%B%x1e", "HEAD", "--", relpath],
+        capture_output=True, check=False)
+    if done.returncode:
+        return []
+    records = done.stdout.decode("utf-8", "replace").split("\x1e")
+    return [tuple(r.strip("\n").split("\x1f", 2)) for r in records if r.strip()]
+
+
+def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
+    """The bytes of every `<commit>:<path>` in `specs` (None where it does not exist), read
+    by one `git cat-file --batch`: exact bytes, no newline conversion."""
+    if not specs:
+        return []
+    done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
+                          input="".join(f"{s}\n" for s in specs).encode(), capture_output=True,
+                          check=True)
+    out, position, found = done.stdout, 0, []
+    for _ in specs:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            found.append(None)
+            position = end + 1
+            continue
+        size = int(header[2])
+        found.append(out[end + 1:end + 1 + size])
+        position = end + 1 + size + 1
+    return found
+
+
+def head_timestamp(root: Path) -> int | None:
+    """Seconds since the epoch of HEAD's committer date (for SOURCE_DATE_EPOCH)."""
+    out = (git(root, "log", "-1", "--format=%ct") or "").strip()
+    return int(out) if out.isdigit() else None

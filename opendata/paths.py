@@ -48,6 +48,26 @@ def download_file(name: str, version: str, fmt: str) -> str:
     return f"{release_dir(name, version)}/{name}.{fmt}"
 
 
+def release_page(name: str, version: str) -> str:
+    """The Markdown source of a release's page: it is published at the release's folder."""
+    return f"{release_dir(name, version)}/index.md"
+
+
+def history_page(name: str) -> str:
+    """The Markdown source of a dataset's Riwayat versi (version history) page."""
+    return f"dataset/{name}/riwayat.md"
+
+
+def feed_file(name: str | None = None) -> str:
+    """An Atom feed of releases, relative to a language's root: the site's or a dataset's."""
+    return f"feeds/{name or 'rilis'}.xml"
+
+
+def api_file(name: str | None = None) -> str:
+    """The static JSON API: the catalogue, or one dataset."""
+    return f"api/{name or 'datasets'}.json"
+
+
 def dataset_page(name: str) -> str:
     """The Markdown source of a dataset's page, relative to a language's docs folder."""
     return f"dataset/{name}/index.md"
@@ -71,3 +91,9 @@ def link(from_page: str, lang: str, target: str) -> str:
     """A relative link from a page of `lang` to `target`, a path relative to the site root."""
     depth = (language_root(lang) + page_url(from_page)).count("/")
     return "../" * depth + target
+
+
+def chart_file(lang: str, chart_id: str, ext: str) -> str:
+    """A chart's files under a language's root: `grafik/<id>.svg`, `.png`, `.csv`,
+    `.vl.json` (the Vega-Lite spec) and `.html` (the standalone embed page)."""
+    return f"{language_root(lang)}grafik/{chart_id}.{ext}"

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from . import downloads, history, pages, paths, publish
+from . import metadata, releases
 from .catalog import Catalog, load_catalog
 from .figures import key_figures
 from .problems import BuildError
@@ -25,6 +26,8 @@ NAV_END = [("page.about", "tentang.md")]
 # Stages that contribute pages, files or blocks: name → function(catalog, root) → Contribution.
 # Each is a pure function of the validated catalogue (and, for releases, git history).
 STAGES: dict = {}
+STAGES["releases"] = releases.stage  # every release from git history, Riwayat versi pages
+STAGES["metadata"] = lambda catalog, root: metadata.stage(catalog, root, site_url(root))
 
 
 def load_valid(root: Path = paths.ROOT) -> Catalog:
@@ -46,6 +49,8 @@ def build(root: Path = paths.ROOT, out_dir: Path | None = None) -> Catalog:
     updated = {d.name: history.last_changed(root, d.csv_file, d.metadata_file, d.schema_file)
                for d in catalog.datasets}
     contributions = {name: stage(catalog, root) for name, stage in STAGES.items()}
+    for contribution in contributions.values():  # releases: the current version as released
+        files.update(contribution.data.get("downloads", {}))
     site = pages.Site(catalog=catalog, figures=figures, updated=updated, downloads=files,
                       site_url=site_url(root), contributions=contributions)
     docs = {lang: pages.render(site, lang) for lang in paths.LANGUAGES}

@@ -6,8 +6,10 @@ index and theme language): Indonesian at the root, English under /en/.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,7 +19,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from . import i18n, paths
+from . import history, i18n, paths
 from .problems import BuildError, Problem
 
 
@@ -26,7 +28,8 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
     """Build every language into a temporary folder beside `out_dir`, then swap it in."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp, \
+            build_date(root):
         work = Path(tmp)
         site = work / "site"
         for lang in paths.LANGUAGES:  # the default language first: its build cleans site/
@@ -36,6 +39,21 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
                                       site / paths.language_root(lang), nav, site_url), lang)
         write_tree(site, static)
         swap(site, out_dir)
+
+
+@contextlib.contextmanager
+def build_date(root: Path):
+    """mkdocs dates its output (sitemap.xml <lastmod>, the sitemap.xml.gz header) with
+    SOURCE_DATE_EPOCH when set: HEAD's commit time, so two builds of one commit are identical."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(history.head_timestamp(root) or 315532800)  # 1980
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def write_tree(folder: Path, files: dict[str, str | bytes]) -> None:

@@ -7,6 +7,7 @@ validator is a parameter so a faster one with the same errors can replace fricti
 
 from __future__ import annotations
 
+from .. import releases
 from ..catalog import Catalog
 from ..problems import Problem
 from . import descriptors, tables
@@ -16,4 +17,5 @@ def validate(catalog: Catalog, table_validator=tables.validate_tables) -> list[P
     problems = list(catalog.problems)
     problems += descriptors.validate_descriptors(catalog)
     problems += table_validator(catalog)
+    problems += releases.changed_releases(catalog)  # a released version's CSV never changes
     return sorted(problems, key=Problem.sort_key)
