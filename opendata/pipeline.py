@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import downloads, history, pages, paths, publish
+from . import directory, downloads, history, pages, paths, publish
 from . import metadata, releases
 from .catalog import Catalog, load_catalog
 from .figures import key_figures
@@ -28,6 +28,7 @@ NAV_END = [("page.about", "tentang.md")]
 STAGES: dict = {}
 STAGES["releases"] = releases.stage  # every release from git history, Riwayat versi pages
 STAGES["metadata"] = lambda catalog, root: metadata.stage(catalog, root, site_url(root))
+STAGES["directory"] = directory.stage  # Direktori LPKS, kecamatan pages, coverage
 
 
 def load_valid(root: Path = paths.ROOT) -> Catalog:
