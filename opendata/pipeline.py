@@ -12,6 +12,7 @@ from pathlib import Path
 from . import directory, downloads, history, pages, paths, publish
 from . import metadata, releases
 from .catalog import Catalog, load_catalog
+from .charts import stage as charts_stage
 from .figures import key_figures
 from .problems import BuildError
 from .validate import validate
@@ -28,6 +29,7 @@ NAV_END = [("page.about", "tentang.md")]
 STAGES: dict = {}
 STAGES["releases"] = releases.stage  # every release from git history, Riwayat versi pages
 STAGES["metadata"] = lambda catalog, root: metadata.stage(catalog, root, site_url(root))
+STAGES["charts"] = charts_stage  # charts declared in metadata: SVG/PNG, embed, cite
 STAGES["directory"] = directory.stage  # Direktori LPKS, kecamatan pages, coverage
 
 

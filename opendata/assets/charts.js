@@ -1,0 +1,89 @@
+/* Charts: the static SVG is already in the page. This script only (1) shows the "interactive
+   chart" button, and loads vega + vega-lite + vega-embed from this site when a reader clicks it,
+   and (2) adds "copy" buttons to the citation and embed code. It runs on every page change of
+   mkdocs-material's instant navigation (document$), or once on DOMContentLoaded without it. */
+(function () {
+  "use strict";
+  var bundle = null;
+
+  function absolute(path) {
+    return new URL(path, window.location.href).href;
+  }
+
+  function loadBundle(src) {
+    if (window.vegaEmbed) return Promise.resolve();
+    if (!bundle) {
+      bundle = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { bundle = null; reject(new Error("bundle: " + src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return bundle;
+  }
+
+  function loadSpec(src) {
+    return fetch(src, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("spec: " + response.status);
+      return response.json();
+    });
+  }
+
+  function openChart(button) {
+    var target = document.getElementById(button.getAttribute("aria-controls"));
+    var still = document.getElementById(button.getAttribute("data-od-static"));
+    var status = button.parentNode.querySelector(".od-chart__status");
+    button.disabled = true;
+    status.textContent = button.getAttribute("data-od-loading");
+    Promise.all([loadBundle(absolute(button.getAttribute("data-od-bundle"))),
+                 loadSpec(absolute(button.getAttribute("data-od-spec")))])
+      .then(function (done) {
+        return window.vegaEmbed(target, done[1], { actions: false, renderer: "svg" });
+      })
+      .then(function () {
+        target.hidden = false;
+        still.hidden = true;
+        button.hidden = true;
+        status.textContent = "";
+      })
+      .catch(function () {
+        button.disabled = false;
+        status.textContent = button.getAttribute("data-od-failed");
+      });
+  }
+
+  function copy(button) {
+    var source = document.getElementById(button.getAttribute("data-od-copy"));
+    var label = button.textContent;
+    navigator.clipboard.writeText(source.textContent).then(function () {
+      button.textContent = button.getAttribute("data-od-copied");
+      setTimeout(function () { button.textContent = label; }, 2000);
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("[data-od-chart-open]").forEach(function (button) {
+      if (button.hasAttribute("data-od-ready")) return;
+      button.setAttribute("data-od-ready", "");
+      button.hidden = false;
+      button.addEventListener("click", function () { openChart(button); });
+    });
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-od-copy]").forEach(function (button) {
+      if (button.hasAttribute("data-od-ready")) return;
+      button.setAttribute("data-od-ready", "");
+      button.hidden = false;
+      button.addEventListener("click", function () { copy(button); });
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,714 @@
+"""Charts declared in each dataset's metadata (`charts:`) → Vega-Lite specs built with Altair
+from the validated rows; SVG and PNG rendered at build time (vl-convert); the chart's data as
+CSV; a standalone embed page; the blocks shown on the dataset and home pages.
+
+Static first: the SVG is in the page. The Vega bundle is served from the site itself and
+loaded only when a reader asks for the interactive view (assets/charts.js). Every chart is
+rendered once per language: titles, labels and number formats in the page's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import textwrap
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import lru_cache
+
+import altair as alt
+import vl_convert
+from babel import numbers as babel_numbers
+from markupsafe import Markup
+
+from . import history, i18n, pages, paths
+from .catalog import Catalog, Dataset, typed_rows
+from .problems import BuildError, Problem
+
+VEGA_LITE = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])   # "6.4"
+BUNDLE = (f"assets/od/vendor/vega-{vl_convert.get_vega_version()}-lite-{VEGA_LITE}"
+          f"-embed-{vl_convert.get_vega_embed_version()}.js")
+PNG_SCALE = 2
+YEAR_PARAM = "pilih_tahun"
+PALETTE = ["#00695c", "#e65100", "#5e35b1", "#6d4c41", "#c2185b", "#546e7a"]
+HIGHLIGHT, MUTED = "#00695c", "#9e9e9e"
+MEASURE_KEY, MEASURE_VALUE = "ukuran", "nilai"
+
+
+# --- the chart's data, computed from the validated rows --------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str          # the record key (and CSV column)
+    title: str        # heading in the page's language
+    kind: str         # "year" | "code" | "label" | "value"
+
+
+@dataclass(frozen=True)
+class ChartData:
+    records: tuple[dict, ...]     # one per point or bar; missing figures are None
+    columns: tuple[Column, ...]
+    category: str                 # record key shown on the category axis
+    series: str | None            # record key of the series label
+    value: str                    # record key of the number
+    unit: str
+    year: str | None = None       # record key of the selectable year (year_param)
+    reference: dict | None = None
+    sources: tuple[str, ...] = ()
+    versions: tuple[tuple[str, str], ...] = ()
+    highlight: str | None = None  # label of the category drawn in the strong colour
+    series_names: tuple[str, ...] = ()   # series labels in their declared order
+
+
+def _text(value) -> str:
+    """A declared filter value as it is written in the CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def select(dataset: Dataset, where: dict | None) -> list[dict]:
+    """The typed rows whose raw cells equal the declared values (a list means any of them)."""
+    wanted = {column: {_text(v) for v in (value if isinstance(value, list) else [value])}
+              for column, value in (where or {}).items()}
+    typed = typed_rows(dataset)
+    return [typed[i] for i, raw in enumerate(dataset.rows)
+            if all(raw.get(column, "") in allowed for column, allowed in wanted.items())]
+
+
+def _plain(value):
+    """A Decimal as JSON can hold it: int when written without decimals, else float."""
+    if isinstance(value, Decimal):
+        return int(value) if value.as_tuple().exponent >= 0 else float(value)
+    return value
+
+
+def labeller(catalog: Catalog, dataset: Dataset, spec: dict, lang: str):
+    """code → label in `lang`: from another dataset (lookup), the codes in metadata, or as is."""
+    lookup = spec.get("lookup")
+    if lookup:
+        other = catalog[lookup["dataset"]]
+        names = {r[lookup["key"]]: r[lookup["label"][lang]] for r in other.rows}
+        return lambda code: i18n.t("chart.not_stated", lang) if code is None else names.get(code, str(code))
+    column = spec["field"]
+    return lambda code: (i18n.t("chart.not_stated", lang) if code is None
+                         else dataset.code_label(column, str(code), lang))
+
+
+def _order(spec: dict | None, codes) -> list:
+    declared = [str(c) for c in (spec or {}).get("order", [])]
+    rank = {code: i for i, code in enumerate(declared)}
+    return sorted(set(codes), key=lambda c: (c is None, rank.get(str(c), len(rank)), str(c)))
+
+
+def _publishers(dataset: Dataset, rows: list[dict]) -> set[str]:
+    if "sumber_penerbit" in dataset.header:
+        return {r["sumber_penerbit"] for r in rows if r.get("sumber_penerbit")}
+    return {s["publisher"] for s in dataset.metadata.get("sources", [])}
+
+
+def chart_data(catalog: Catalog, dataset: Dataset, chart: dict, lang: str) -> ChartData:
+    if "measures" in chart:
+        return _measure_data(catalog, chart, lang)
+    return _row_data(catalog, dataset, chart, lang)
+
+
+def _measure_data(catalog: Catalog, chart: dict, lang: str) -> ChartData:
+    records, sources, versions = [], set(), {}
+    for measure in chart["measures"]:
+        source = catalog[measure["dataset"]]
+        rows = select(source, measure.get("filter"))
+        if "count_distinct" in measure:
+            value = len({r[measure["count_distinct"]] for r in rows} - {None, ""})
+        else:
+            value = sum(r[measure["sum"]] or 0 for r in rows)
+        records.append({MEASURE_KEY: measure["key"],
+                        f"{MEASURE_KEY}_nama": measure["label"][lang], MEASURE_VALUE: value})
+        sources |= _publishers(source, rows)
+        versions[source.name] = source.version
+    columns = (Column(MEASURE_KEY, i18n.t("chart.measure", lang), "code"),
+               Column(f"{MEASURE_KEY}_nama", i18n.t("chart.measure", lang), "label"),
+               Column(MEASURE_VALUE, chart["value"]["title"][lang], "value"))
+    return _finish(ChartData(tuple(records), columns, f"{MEASURE_KEY}_nama", None, MEASURE_VALUE,
+                             chart["value"]["unit"], sources=tuple(sorted(sources)),
+                             versions=tuple(versions.items())), lang)
+
+
+def _row_data(catalog: Catalog, dataset: Dataset, chart: dict, lang: str) -> ChartData:
+    rows = select(dataset, chart.get("filter"))
+    roles = {role: chart[role] for role in ("year_param", "category", "series") if role in chart}
+    value = chart["value"]
+    cells = _combine(rows, [s["field"] for s in roles.values()], value["field"],
+                     value.get("aggregate"), chart["id"], dataset)
+    category = roles["category"]
+    if category.get("years"):
+        cells = _every_year(cells, list(roles).index("category"))
+    records, columns, series_names = _records(catalog, dataset, roles, value, cells, lang)
+    versions = {dataset.name: dataset.version}
+    versions.update({s["lookup"]["dataset"]: catalog[s["lookup"]["dataset"]].version
+                     for s in roles.values() if s.get("lookup")})
+    reference, ref_sources = _reference(catalog, dataset, chart, lang)
+    if chart.get("reference"):
+        versions[chart["reference"]["dataset"]] = catalog[chart["reference"]["dataset"]].version
+    label_key = lambda s: s["field"] if s.get("years") else f"{s['field']}_nama"  # noqa: E731
+    data = ChartData(
+        tuple(records), tuple(columns), label_key(category),
+        label_key(roles["series"]) if "series" in roles else None, value["field"], value["unit"],
+        year=roles["year_param"]["field"] if "year_param" in roles else None,
+        reference=reference, sources=tuple(sorted(_publishers(dataset, rows) | ref_sources)),
+        versions=tuple(versions.items()), highlight=_highlight(chart, records),
+        series_names=series_names)
+    return _finish(data, lang)
+
+
+def _highlight(chart: dict, records: list[dict]) -> str | None:
+    wanted = chart.get("highlight")
+    if not wanted:
+        return None
+    key = chart["category"]["field"]
+    label = key if chart["category"].get("years") else f"{key}_nama"
+    return next((r[label] for r in records
+                 if _text(r.get(wanted["field"])) == _text(wanted["value"])), None)
+
+
+def _combine(rows, keys, value_field, aggregate, chart_id, dataset) -> dict:
+    """{(year?, category, series?): value}; two rows for one point is an error unless summed."""
+    cells: dict = {}
+    for row in rows:
+        key = tuple(row.get(k) for k in keys)
+        value = row.get(value_field)
+        if key in cells and aggregate != "sum":
+            raise BuildError([Problem(file=dataset.metadata_file, code="chart_ambiguous",
+                                      column="charts", params={"chart": chart_id,
+                                                               "point": ", ".join(map(str, key))})])
+        if aggregate == "sum" and key in cells:
+            value = None if value is None and cells[key] is None else (cells[key] or 0) + (value or 0)
+        cells[key] = value
+    return cells
+
+
+def _every_year(cells: dict, position: int) -> dict:
+    """Every year from the first to the last, None where a series has no figure: the line
+    breaks there instead of joining the years around the gap."""
+    years = [k[position] for k in cells if k[position] is not None]
+    if not years:
+        return cells
+    others = {k[:position] + k[position + 1:] for k in cells}
+    full = {}
+    for rest in others:
+        for year in range(min(years), max(years) + 1):
+            key = rest[:position] + (year,) + rest[position:]
+            full[key] = cells.get(key)
+    return full
+
+
+def _records(catalog, dataset, roles: dict, value: dict, cells: dict, lang: str):
+    labels = {role: labeller(catalog, dataset, spec, lang) for role, spec in roles.items()}
+    orders = [_order(spec, {k[i] for k in cells}) for i, spec in enumerate(roles.values())]
+    rank = [{c: n for n, c in enumerate(order)} for order in orders]
+    records, columns = [], []
+    for key in sorted(cells, key=lambda k: tuple(r[c] for r, c in zip(rank, k))):
+        record = {}
+        for (role, spec), code in zip(roles.items(), key):
+            record[spec["field"]] = code
+            if not (spec.get("years") or role == "year_param"):
+                record[f"{spec['field']}_nama"] = labels[role](code)
+        record[value["field"]] = cells[key]
+        records.append(record)
+    for role, spec in roles.items():
+        plain = spec.get("years") or role == "year_param"
+        columns.append(Column(spec["field"], spec["title"][lang], "year" if plain else "code"))
+        if not plain:
+            columns.append(Column(f"{spec['field']}_nama", spec["title"][lang], "label"))
+    columns.append(Column(value["field"], value["title"][lang], "value"))
+    series_names = ()
+    if "series" in roles:
+        series_names = tuple(labels["series"](code) for code in orders[list(roles).index("series")])
+    return records, columns, series_names
+
+
+def _reference(catalog: Catalog, dataset: Dataset, chart: dict, lang: str):
+    declared = chart.get("reference")
+    if not declared:
+        return None, set()
+    source = catalog[declared["dataset"]]
+    rows = select(source, declared["filter"])
+    if len(rows) != 1:
+        raise BuildError([Problem(file=dataset.metadata_file, code="chart_reference",
+                                  column="charts",
+                                  params={"chart": chart["id"], "count": len(rows)})])
+    low, high = _plain(rows[0][declared["low"]]), _plain(rows[0][declared["high"]])
+    unit = chart["value"]["unit"]
+    text = band_text(low, high, unit, lang)
+    return ({"low": low, "high": high, "label": f"{declared['label'][lang]}: {text}"},
+            _publishers(source, rows))
+
+
+def band_text(low, high, unit: str, lang: str) -> str:
+    """'7–8 %' (both ends), '≤ 11,22 %' (only a ceiling), '≥ 80 %' (only a floor)."""
+    if low is not None and high is not None and low != high:
+        return f"{i18n.number(low, lang)}–{format_value(high, unit, lang)}"
+    if low is None:
+        return f"≤ {format_value(high, unit, lang)}"
+    return (format_value(low, unit, lang) if high == low else f"≥ {format_value(low, unit, lang)}")
+
+
+def _finish(data: ChartData, lang: str) -> ChartData:
+    """Add the value as text formatted for the language (tooltips, bar labels)."""
+    records = tuple({**r, data.value: _plain(r[data.value]),
+                     f"{data.value}_teks": format_value(r[data.value], data.unit, lang)}
+                    for r in data.records)
+    return replace(data, records=records)
+
+
+def format_value(value, unit: str, lang: str) -> str:
+    """A number as the page's language writes it, with the decimals the source gave
+    (8.80 stays '8,80 %')."""
+    if value is None:
+        return i18n.t("chart.no_figure", lang)
+    decimals = max(0, -value.as_tuple().exponent) if isinstance(value, Decimal) else None
+    if unit == "persen":
+        return i18n.percent(value, lang, decimals)
+    return i18n.number(value, lang, decimals)
+
+
+def csv_text(data: ChartData) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    keys = [c.key for c in data.columns]
+    writer.writerow(keys)
+    for record in data.records:
+        writer.writerow(["" if record.get(k) is None else record.get(k) for k in keys])
+    return out.getvalue()
+
+
+# --- what the chart says, as text --------------------------------------------------------------
+
+def shown_records(data: ChartData) -> list[dict]:
+    """The records the static chart draws: those of the latest year when a year is chosen."""
+    if data.year is None:
+        return list(data.records)
+    latest = max(r[data.year] for r in data.records if r[data.value] is not None)
+    return [r for r in data.records if r[data.year] == latest]
+
+
+def latest_year(data: ChartData):
+    records = shown_records(data)
+    return records[0][data.year] if data.year and records else None
+
+
+def alt_text(data: ChartData, title: str, lang: str) -> str:
+    """What the chart shows, from its data: for each line where it starts, ends and peaks
+    (and which years have no figure); for bars the largest, the smallest and every value when
+    there are few."""
+    sentences = [title + (f" ({latest_year(data)})" if data.year else "") + "."]
+    if data.series and data.category and _is_years(data):
+        sentences += [_line_sentence(data, name, lang) for name in _series_names(data)]
+    else:
+        sentences.append(_bar_sentence(data, lang))
+    if data.reference:
+        sentences.append(data.reference["label"] + ".")
+    return " ".join(s for s in sentences if s)
+
+
+def _is_years(data: ChartData) -> bool:
+    return any(c.key == data.category and c.kind == "year" for c in data.columns)
+
+
+def _series_names(data: ChartData) -> list[str]:
+    return list(data.series_names) or list(dict.fromkeys(r[data.series] for r in data.records))
+
+
+def _line_sentence(data: ChartData, name: str, lang: str) -> str:
+    points = [r for r in data.records if r[data.series] == name]
+    known = [r for r in points if r[data.value] is not None]
+    if not known:
+        return i18n.t("chart.alt_series_empty", lang, series=name)
+    fmt = lambda r: r[f"{data.value}_teks"]  # noqa: E731
+    top = max(known, key=lambda r: r[data.value])
+    text = i18n.t("chart.alt_series", lang, series=name, start=fmt(known[0]),
+                  start_year=known[0][data.category], end=fmt(known[-1]),
+                  end_year=known[-1][data.category], high=fmt(top), high_year=top[data.category])
+    gaps = [str(r[data.category]) for r in points
+            if r[data.value] is None and known[0][data.category] < r[data.category] < known[-1][data.category]]
+    if gaps:
+        text += " " + i18n.t("chart.alt_gaps", lang, years=", ".join(gaps))
+    return text
+
+
+def _bar_sentence(data: ChartData, lang: str) -> str:
+    totals, texts = bar_totals(data, lang)
+    if not totals:
+        return i18n.t("chart.alt_empty", lang)
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    item = lambda kv: f"{kv[0]} {texts[kv[0]]}"  # noqa: E731
+    if len(ranked) <= 6:
+        return i18n.t("chart.alt_bars", lang, items="; ".join(map(item, ranked)))
+    text = i18n.t("chart.alt_bars_range", lang, count=len(ranked), high=item(ranked[0]),
+                  low=item(ranked[-1]))
+    if data.highlight in totals:
+        text += " " + i18n.t("chart.alt_highlight", lang, item=item((data.highlight, totals[data.highlight])))
+    return text
+
+
+def bar_totals(data: ChartData, lang: str) -> tuple[dict, dict]:
+    """{category: total of its bar(s)} and {category: that total as text} for the drawn year."""
+    totals, texts, parts = {}, {}, {}
+    for r in shown_records(data):
+        if r[data.value] is not None:
+            key = r[data.category]
+            totals[key] = totals.get(key, 0) + r[data.value]
+            parts.setdefault(key, []).append(r)
+    for key, total in totals.items():
+        texts[key] = (parts[key][0][f"{data.value}_teks"] if len(parts[key]) == 1
+                      else format_value(round(total, 6), data.unit, lang))
+        if data.series:
+            texts[key] += " (" + "; ".join(f"{r[data.series]}: {r[f'{data.value}_teks']}"
+                                           for r in parts[key]) + ")"
+    return totals, texts
+
+
+# --- the Vega-Lite spec, built with Altair -----------------------------------------------------
+
+def d3_locale(lang: str) -> dict:
+    """d3-format's number locale from Babel's: '9,26' in Indonesian, '9.26' in English."""
+    locale = i18n.LOCALES[lang]
+    return {"decimal": babel_numbers.get_decimal_symbol(locale),
+            "thousands": babel_numbers.get_group_symbol(locale),
+            "grouping": [3], "currency": ["", ""]}
+
+
+def build_spec(chart: dict, data: ChartData, lang: str, source_line: str, summary: str) -> dict:
+    title = alt.Title(_title_text(chart, data, lang), subtitle=_subtitle(chart, lang, source_line),
+                      anchor="start")
+    base = alt.Chart(alt.Data(values=list(data.records)))
+    layers = _line_layers(chart, data, base, lang) if chart["type"] == "line" \
+        else _bar_layers(chart, data, base, lang)
+    layered = alt.layer(*layers).properties(
+        title=title, width=chart.get("width", 560 if chart["type"] == "line" else 380),
+        description=summary,
+        **({"height": chart["height"]} if "height" in chart else {}))
+    if data.year:
+        layered = _with_year_param(layered, data, chart, lang)
+    spec = layered.to_dict()
+    spec["config"] = {
+        "locale": {"number": d3_locale(lang)}, "font": "sans-serif",
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320},
+        "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#444"},
+        "view": {"stroke": None},
+    }
+    return spec
+
+
+def _title_text(chart: dict, data: ChartData, lang: str):
+    """The title; with a chosen year, an expression that adds it (the title is a JSON string
+    literal in it, so no metadata text can become code)."""
+    if not data.year:
+        return chart["title"][lang]
+    return alt.ExprRef(expr=f"{json.dumps(chart['title'][lang])} + ' (' + {YEAR_PARAM} + ')'")
+
+
+def _subtitle(chart: dict, lang: str, source_line: str) -> list[str]:
+    """The description and the source, wrapped to the chart's width."""
+    width = max(60, chart.get("width", 560) // 6)
+    lines = textwrap.wrap(chart["description"][lang], width) if chart.get("description") else []
+    return lines + textwrap.wrap(source_line, width)
+
+
+def _value_axis(chart: dict, lang: str, **extra):
+    unit = chart["value"]["unit"]
+    return dict(title=chart["value"]["title"][lang], axis=alt.Axis(format=",~r" if unit == "persen" else ",d",
+                                                                  tickMinStep=1), **extra)
+
+
+def _tooltip(data: ChartData, chart: dict, lang: str) -> list:
+    tips = []
+    if data.series:
+        tips.append(alt.Tooltip(f"{data.series}:N", title=chart["series"]["title"][lang]))
+    category_title = (chart.get("category") or {}).get("title", {}).get(lang) or i18n.t("chart.measure", lang)
+    tips.append(alt.Tooltip(f"{data.category}:N", title=category_title))
+    tips.append(alt.Tooltip(f"{data.value}_teks:N", title=chart["value"]["title"][lang]))
+    return tips
+
+
+def _series_order(data: ChartData) -> list[str]:
+    return _series_names(data)
+
+
+def _colours(names: list[str], lang: str) -> list[str]:
+    """One colour per series in order; grey for 'not stated'."""
+    palette = iter(PALETTE)
+    return [MUTED if name == i18n.t("chart.not_stated", lang) else next(palette) for name in names]
+
+
+def _line_layers(chart: dict, data: ChartData, base, lang: str) -> list:
+    names = _series_order(data)
+    series_title = chart["series"]["title"][lang] if data.series else None
+    scale = dict(domain=names)
+    colours = _colours(names, lang)
+    encoding = dict(
+        x=alt.X(f"{data.category}:O", title=chart["category"]["title"][lang],
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{data.value}:Q", scale=alt.Scale(zero=True), **_value_axis(chart, lang)),
+        tooltip=_tooltip(data, chart, lang))
+    if data.series:
+        legend = alt.Legend(orient="bottom", direction="horizontal", title=series_title)
+        encoding.update(
+            color=alt.Color(f"{data.series}:N", scale=alt.Scale(range=colours, **scale),
+                            sort=names, legend=legend, title=series_title),
+            strokeDash=alt.StrokeDash(f"{data.series}:N", scale=alt.Scale(**scale), sort=names,
+                                      legend=legend, title=series_title),
+            shape=alt.Shape(f"{data.series}:N", scale=alt.Scale(**scale), sort=names,
+                            legend=legend, title=series_title))
+    line = base.mark_line(point=alt.OverlayMarkDef(filled=True, size=50), strokeWidth=2.5,
+                          invalid="break-paths-filter-domains").encode(**encoding)
+    return _reference_layers(data) + [line]
+
+
+def _reference_layers(data: ChartData) -> list:
+    if not data.reference:
+        return []
+    ref = data.reference
+    values = [{"bawah": ref["low"], "atas": ref["high"], "label": ref["label"]}]
+    band = alt.Chart(alt.Data(values=values))
+    low = "bawah" if ref["low"] is not None else "atas"
+    high = "atas" if ref["high"] is not None else "bawah"
+    rect = band.mark_rect(color="#ffb74d", opacity=0.35).encode(y=alt.Y(f"{low}:Q"), y2=alt.Y2(high))
+    values[0]["tengah"] = (ref["low"] + ref["high"]) / 2 if low != high else values[0][low]
+    text = band.mark_text(align="left", baseline="middle", dx=6, color="#7a4100",
+                          fontSize=11).encode(x=alt.value(0), y=alt.Y("tengah:Q"), text="label:N")
+    return [rect, text]
+
+
+def _bar_layers(chart: dict, data: ChartData, base, lang: str) -> list:
+    sort = "-x" if not chart.get("category", {}).get("order") else None
+    encoding = dict(
+        y=alt.Y(f"{data.category}:N", title=None, sort=sort, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{data.value}:Q", **_value_axis(chart, lang)),
+        tooltip=_tooltip(data, chart, lang))
+    if data.series:
+        names = _series_order(data)
+        title = chart["series"]["title"][lang]
+        encoding["color"] = alt.Color(f"{data.series}:N", title=title, sort=names,
+                                      scale=alt.Scale(domain=names, range=_colours(names, lang)),
+                                      legend=alt.Legend(orient="bottom", direction="horizontal"))
+        encoding["order"] = alt.Order(f"{data.series}:N")
+    elif chart.get("highlight"):
+        test = alt.FieldEqualPredicate(field=chart["highlight"]["field"],
+                                       equal=chart["highlight"]["value"])
+        encoding["color"] = alt.condition(test, alt.value(HIGHLIGHT), alt.value(MUTED))
+    else:
+        encoding["color"] = alt.value(HIGHLIGHT)
+    bars = base.mark_bar().encode(**encoding)
+    if data.series:
+        return [bars]
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        y=alt.Y(f"{data.category}:N", sort=sort), x=alt.X(f"{data.value}:Q"),
+        text=f"{data.value}_teks:N")
+    return [bars, labels]
+
+
+def _with_year_param(chart, data: ChartData, declared: dict, lang: str):
+    years = sorted({r[data.year] for r in data.records if r[data.value] is not None})
+    param = alt.param(name=YEAR_PARAM, value=latest_year(data), bind=alt.binding_select(
+        options=years, name=declared["year_param"]["title"][lang] + " "))
+    return chart.add_params(param).transform_filter(f"datum[{json.dumps(data.year)}] == {YEAR_PARAM}")
+
+
+def render_svg(spec: dict) -> str:
+    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
+
+
+def render_png(spec: dict) -> bytes:
+    return vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=PNG_SCALE)
+
+
+def svg_size(svg: str) -> tuple[int, int]:
+    import re
+
+    match = re.search(r'<svg[^>]*\bwidth="([0-9.]+)"[^>]*\bheight="([0-9.]+)"', svg)
+    return (round(float(match.group(1))), round(float(match.group(2)))) if match else (600, 400)
+
+
+@lru_cache(maxsize=1)
+def javascript_bundle() -> bytes:
+    """vega, vega-lite and vega-embed in one file, served from the site itself."""
+    return vl_convert.javascript_bundle(vl_version=VEGA_LITE).encode("utf-8")
+
+
+# --- one chart in one language, ready for the pages --------------------------------------------
+
+@dataclass(frozen=True)
+class Rendered:
+    id: str
+    dataset: str
+    lang: str
+    title: str
+    description: str
+    data: ChartData
+    alt: str
+    spec: dict
+    svg: str
+    png: bytes
+    home: bool
+    accessed: str | None
+    files: dict = field(default_factory=dict)   # kind → path under the site root
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return svg_size(self.svg)
+
+    @property
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """The data as the page's table: labels instead of codes, numbers formatted."""
+        shown = [c for c in self.data.columns if c.kind != "code"]
+        rows = [[r[f"{c.key}_teks"] if c.kind == "value" else str(r[c.key]) for c in shown]
+                for r in self.data.records]
+        return [c.title for c in shown], rows
+
+
+def declarations(catalog: Catalog) -> list[tuple[Dataset, dict]]:
+    return [(d, chart) for d in catalog.datasets for chart in d.metadata.get("charts") or []]
+
+
+def check(catalog: Catalog) -> list[Problem]:
+    """What the JSON Schema cannot see: ids used twice, datasets and columns that do not exist."""
+    problems, seen = [], set()
+    for dataset, chart in declarations(catalog):
+        where = dict(file=dataset.metadata_file, column="charts")
+        if chart["id"] in seen:
+            problems.append(Problem(code="chart_duplicate", params={"chart": chart["id"]}, **where))
+        seen.add(chart["id"])
+        for name, columns in _named_columns(dataset, chart):
+            if name not in catalog:
+                problems.append(Problem(code="chart_dataset_unknown", **where,
+                                        params={"chart": chart["id"], "dataset": name}))
+                continue
+            for column in sorted(set(columns) - set(catalog[name].header)):
+                problems.append(Problem(code="chart_column_unknown", **where, params={
+                    "chart": chart["id"], "dataset": name, "column": column}))
+    return problems
+
+
+def _named_columns(dataset: Dataset, chart: dict):
+    """(dataset name, [columns]) for every column a declaration names."""
+    own = list((chart.get("filter") or {}))
+    for role in ("category", "series", "year_param"):
+        if role in chart:
+            own.append(chart[role]["field"])
+            lookup = chart[role].get("lookup")
+            if lookup:
+                yield lookup["dataset"], [lookup["key"], *lookup["label"].values()]
+    if chart.get("highlight"):
+        own.append(chart["highlight"]["field"])
+    if "field" in chart["value"]:
+        own.append(chart["value"]["field"])
+    yield dataset.name, own
+    for measure in chart.get("measures", []):
+        yield measure["dataset"], [*(measure.get("filter") or {}),
+                                   *[measure[k] for k in ("count_distinct", "sum") if k in measure]]
+    if chart.get("reference"):
+        ref = chart["reference"]
+        yield ref["dataset"], [*ref["filter"], ref["low"], ref["high"]]
+
+
+def source_line(data: ChartData, lang: str) -> str:
+    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v)
+                         for n, v in data.versions)
+    return i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang), datasets=datasets)
+
+
+def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
+                 accessed: str | None) -> Rendered:
+    data = chart_data(catalog, dataset, chart, lang)
+    title = chart["title"][lang]
+    summary = alt_text(data, title, lang)
+    spec = build_spec(chart, data, lang, source_line(data, lang), summary)
+    svg = render_svg(spec)
+    files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in
+             (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"))}
+    return Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,
+                    description=(chart.get("description") or {}).get(lang, ""), data=data,
+                    alt=summary, spec=spec, svg=svg, png=render_png(spec),
+                    home=bool(chart.get("home")), accessed=accessed, files=files)
+
+
+def spec_json(spec: dict) -> bytes:
+    """The spec as a file. `<`, `>` and `&` are escaped so that even pasted into a page the
+    JSON cannot close a <script> element."""
+    text = json.dumps(spec, ensure_ascii=False, indent=1, sort_keys=True)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            + "\n").encode("utf-8")
+
+
+def static_files(chart: Rendered) -> dict[str, bytes]:
+    embed = pages.fragment(chart.lang, "chart_embed.html", "index.md", chart=chart)
+    return {
+        chart.files["svg"]: chart.svg.encode("utf-8"),
+        chart.files["png"]: chart.png,
+        chart.files["csv"]: csv_text(chart.data).encode("utf-8"),
+        chart.files["spec"]: spec_json(chart.spec),
+        chart.files["embed"]: str(embed).encode("utf-8"),
+    }
+
+
+# --- what the pages show ---------------------------------------------------------------------
+
+def page_url(site, chart: Rendered) -> str:
+    """The absolute URL of the chart on its dataset's page."""
+    return (site.site_url.rstrip("/") + "/" + paths.language_root(chart.lang)
+            + paths.page_url(paths.dataset_page(chart.dataset)) + f"#grafik-{chart.id}")
+
+
+def citation(site, chart: Rendered) -> str:
+    lang = chart.lang
+    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v)
+                         for n, v in chart.data.versions)
+    params = dict(sources="; ".join(chart.data.sources) or i18n.t("source.none", lang),
+                  title=chart.title, site=i18n.t("site.name", lang), datasets=datasets,
+                  url=page_url(site, chart))
+    if chart.accessed:
+        return i18n.t("chart.citation", lang, date=i18n.date(chart.accessed, lang), **params)
+    return i18n.t("chart.citation_undated", lang, **params)
+
+
+def iframe(site, chart: Rendered) -> str:
+    width, height = chart.size
+    src = site.site_url.rstrip("/") + "/" + chart.files["embed"]
+    return (f'<iframe src="{html.escape(src)}" title="{html.escape(chart.title)}" '
+            f'width="{width + 32}" height="{height + 160}" style="border:0;max-width:100%" '
+            f'loading="lazy"></iframe>')
+
+
+def block(charts: list[Rendered], level: int, heading: bool):
+    def render(site, lang, here, dataset=None) -> Markup:
+        chosen = [c for c in charts if c.lang == lang and (dataset is None or c.dataset == dataset.name)]
+        if not chosen:
+            return Markup("")
+        return pages.fragment(lang, "chart_list.html", here, charts=chosen, level=level,
+                              heading=heading, bundle=BUNDLE, cite=lambda c: citation(site, c),
+                              iframe=lambda c: iframe(site, c),
+                              page_url=lambda c: page_url(site, c))
+    return render
+
+
+def stage(catalog: Catalog, root) -> pages.Contribution:
+    problems = check(catalog)
+    if problems:
+        raise BuildError(problems)
+    accessed = history.head_date(root)
+    charts = [render_chart(catalog, dataset, chart, lang, accessed)
+              for dataset, chart in declarations(catalog) for lang in paths.LANGUAGES]
+    static = {BUNDLE: javascript_bundle()} if charts else {}
+    for chart in charts:
+        static.update(static_files(chart))
+    return pages.Contribution(
+        static=static,
+        blocks={"dataset": [block(charts, 3, True)],
+                "home": [block([c for c in charts if c.home], 2, False)]},
+        data={"charts": charts})
