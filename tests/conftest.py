@@ -127,3 +127,20 @@ def project_copy(tmp_path) -> Path:
     ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
     shutil.copytree(paths.ROOT, target, ignore=ignore)
     return target
+
+
+@pytest.fixture(scope="session")
+def release_repo(tmp_path_factory):
+    """A copy of the project as a git repository with three commits and two version bumps
+    (tests/gitrepo.py says what each commit changes)."""
+    from gitrepo import make_release_repo
+
+    return make_release_repo(tmp_path_factory.mktemp("releases") / "project")
+
+
+@pytest.fixture(scope="session")
+def release_site(release_repo, tmp_path_factory) -> Path:
+    """`release_repo` built by `python build.py build` in its own process."""
+    from gitrepo import build
+
+    return build(release_repo.root, tmp_path_factory.mktemp("release-site") / "site")
