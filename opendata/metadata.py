@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 from markupsafe import Markup

@@ -117,7 +117,7 @@ def _released_at(root: Path, head: str, name: str) -> tuple[Release, ...]:
     commits = history.first_parent_log(root, meta_path)
     metadata = history.blobs(root, [f"{commit}:{meta_path}" for commit, _, _ in commits])
     releases, seen, previous = [], set(), None
-    for (commit, committed, message), meta in zip(commits, metadata):
+    for (commit, committed, message), meta in zip(commits, metadata, strict=True):
         version = _version(meta)
         if version is None or version == previous:
             previous = version if version is not None else previous

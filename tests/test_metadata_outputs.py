@@ -48,6 +48,11 @@ def test_the_site_feed_has_every_release_newest_first(release_repo, release_site
     assert "1 baris ditambah, 1 baris dihapus, 1 baris diubah." in entry.findtext(f"{ATOM}summary")
     assert entry.find(f"{ATOM}link").get("href") == f"{SITE_URL}data/indikator/{new}/"
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{SITE_URL}feeds/rilis.xml"
+    for prefix in ("", "en/"):   # feed readers find it from any page's <head>
+        head = (release_site / prefix / "index.html").read_text(encoding="utf-8").split("</head>")[0]
+        assert '<link rel="alternate " type="application/atom+xml"' in head
+        assert 'href="feeds/rilis.xml"' in head
+        assert (release_site / prefix / "feeds" / "rilis.xml").is_file()
 
 
 def test_each_dataset_has_its_own_feed_in_both_languages(release_repo, release_site):

@@ -189,7 +189,7 @@ def test_without_git_the_working_tree_is_the_only_unreleased_version(project_cop
 def test_figure_cards_link_to_the_release_that_holds_them(release_repo, release_site):
     home = (release_site / "index.html").read_text()
     new = release_repo.versions["indikator"][1]
-    assert f'class="od-figure__release"' in home
+    assert 'class="od-figure__release"' in home
     assert f'href="data/indikator/{new}/"' in home
     assert (release_site / f"data/indikator/{new}/index.html").is_file()
 
