@@ -211,9 +211,9 @@ def _records(catalog, dataset, roles: dict, value: dict, cells: dict, lang: str)
     orders = [_order(spec, {k[i] for k in cells}) for i, spec in enumerate(roles.values())]
     rank = [{c: n for n, c in enumerate(order)} for order in orders]
     records, columns = [], []
-    for key in sorted(cells, key=lambda k: tuple(r[c] for r, c in zip(rank, k))):
+    for key in sorted(cells, key=lambda k: tuple(r[c] for r, c in zip(rank, k, strict=True))):
         record = {}
-        for (role, spec), code in zip(roles.items(), key):
+        for (role, spec), code in zip(roles.items(), key, strict=True):
             record[spec["field"]] = code
             if not (spec.get("years") or role == "year_param"):
                 record[f"{spec['field']}_nama"] = labels[role](code)
@@ -597,7 +597,7 @@ def check(catalog: Catalog) -> list[Problem]:
 
 def _named_columns(dataset: Dataset, chart: dict):
     """(dataset name, [columns]) for every column a declaration names."""
-    own = list((chart.get("filter") or {}))
+    own = list(chart.get("filter") or {})
     for role in ("category", "series", "year_param"):
         if role in chart:
             own.append(chart[role]["field"])

@@ -1,0 +1,193 @@
+"""Charts in headless Chromium: the static SVG shows without JavaScript; the interactive chart
+loads from this site only after the reader asks (also after instant navigation); every
+download resolves; the embed page works alone; axe-core finds no serious violation; hostile
+data stays text."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+
+import pytest
+from conftest import free_port, serve
+from test_charts import HOSTILE, add_hostile_dataset
+
+from opendata import charts, paths, pipeline
+
+PAGE = "dataset/indikator/"
+CHART = "#grafik-tpt-kota-serang"
+BAR = "#grafik-tpt-kabupaten-kota-banten"
+
+
+def fetch(url: str) -> tuple[int, bytes, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read(), response.headers.get("Content-Type", "")
+
+
+def svg_texts(page, chart: str) -> list[str]:
+    return page.eval_on_selector_all(f"{chart} .od-chart__interactive svg text",
+                                     "texts => texts.map(t => t.textContent)")
+
+
+def natural_width(page, selector: str) -> int:
+    return page.eval_on_selector(selector, "img => img.complete ? img.naturalWidth : 0")
+
+
+def test_static_svg_is_visible_without_javascript(open_page):
+    page, recorder = open_page(PAGE, javascript=False)
+    image = page.locator(f"{CHART} .od-chart__static img")
+    image.wait_for(state="visible")
+    assert natural_width(page, f"{CHART} .od-chart__static img") > 300
+    assert image.bounding_box()["height"] > 150
+    alt = image.get_attribute("alt")
+    assert "Kota Serang" in alt and "%" in alt
+    assert alt in page.locator(f"{CHART} figcaption").inner_text()
+    # without JavaScript there is no button that would do nothing
+    assert page.locator(f"{CHART} .od-chart__open").is_hidden()
+    assert not [u for u in recorder.requests if "vendor/vega" in u or u.endswith(".vl.json")]
+    assert recorder.foreign == []
+
+
+def test_interactive_chart_renders_after_the_reader_asks(open_page):
+    page, recorder = open_page(PAGE)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in recorder.requests if charts.BUNDLE in u], "bundle loaded before a click"
+    page.click(f"{CHART} .od-chart__open")
+    page.wait_for_selector(f"{CHART} .od-chart__interactive:not([hidden]) svg.marks")
+    assert page.locator(f"{CHART} .od-chart__static").is_hidden()
+    assert [u for u in recorder.requests if u.endswith(charts.BUNDLE)]
+    labels = svg_texts(page, CHART)
+    assert "Tahun" in labels and "2016" in labels
+    # the second chart reuses the bundle and offers the year choice
+    page.click(f"{BAR} .od-chart__open")
+    page.wait_for_selector(f"{BAR} .od-chart__interactive:not([hidden]) svg.marks")
+    select = page.locator(f"{BAR} .od-chart__interactive select")
+    assert select.count() == 1
+    years = select.locator("option").all_inner_texts()
+    select.select_option(years[0])
+    page.wait_for_function(
+        "([sel, year]) => [...document.querySelectorAll(sel + ' svg text')]"
+        ".some(t => t.textContent.includes('(' + year + ')'))", arg=[BAR, years[0]])
+    assert len([u for u in recorder.requests if u.endswith(charts.BUNDLE)]) == 1
+    assert recorder.errors == []
+    assert recorder.foreign == []
+
+
+def test_interactive_chart_works_after_instant_navigation(open_page, site_url):
+    """From the catalogue to the home page (its TPT chart) without a page load."""
+    page, recorder = open_page("katalog/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.evaluate("home => [...document.querySelectorAll('a.md-nav__link')]"
+                  ".find(a => a.href === home).click()", site_url)
+    page.wait_for_url(site_url)
+    button = page.locator(f"{CHART} .od-chart__open")
+    button.wait_for(state="visible")
+    assert page.evaluate("window.__sameDocument === true"), "instant navigation did not happen"
+    button.click()
+    page.wait_for_selector(f"{CHART} .od-chart__interactive:not([hidden]) svg.marks")
+    assert recorder.errors == [] and recorder.foreign == []
+
+
+def test_english_chart_uses_english_numbers(open_page):
+    page, recorder = open_page("en/" + PAGE)
+    page.click(f"{CHART} .od-chart__open")
+    page.wait_for_selector(f"{CHART} .od-chart__interactive:not([hidden]) svg.marks")
+    labels = svg_texts(page, CHART)
+    assert "Year" in labels
+    assert any(label.endswith("7–8%") for label in labels)
+    assert recorder.errors == [] and recorder.foreign == []
+
+
+def test_download_links_resolve(open_page):
+    for lang in paths.LANGUAGES:
+        page, _ = open_page(paths.language_root(lang) + PAGE, javascript=False)
+        links = page.eval_on_selector_all(".od-chart a[download], .od-chart details a",
+                                          "links => links.map(a => a.href)")
+        assert len(links) >= 2 * 5, links
+        for url in links:
+            status, body, kind = fetch(url)
+            assert status == 200 and body, url
+            if url.endswith(".png"):
+                assert body.startswith(b"\x89PNG"), url
+            if url.endswith(".svg"):
+                assert body.lstrip().startswith(b"<svg"), url
+
+
+def test_iframe_snippet_points_at_the_embed_page(open_page, site_url):
+    page, _ = open_page(PAGE, javascript=False)
+    snippet = page.locator(f"{CHART} .od-chart__code").text_content()
+    assert snippet.startswith(f'<iframe src="{site_url}grafik/tpt-kota-serang.html"')
+    status, body, kind = fetch(f"{site_url}grafik/tpt-kota-serang.html")
+    assert status == 200 and "text/html" in kind
+
+
+@pytest.mark.parametrize("lang", paths.LANGUAGES)
+def test_embed_page_renders_alone(open_page, lang):
+    page, recorder = open_page(paths.language_root(lang) + "grafik/tpt-kota-serang.html",
+                               javascript=False)
+    page.locator("img").wait_for(state="visible")
+    assert natural_width(page, "img") > 300
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert "Kota Serang" in page.locator("h1").inner_text()
+    link = page.eval_on_selector("a", "a => a.href")
+    assert fetch(link)[0] == 200
+    assert recorder.errors == [] and recorder.foreign == []
+    sizes = [u for u in recorder.requests if not u.endswith((".html", ".svg"))]
+    assert sizes == [], "the embed page loads only itself and its SVG"
+
+
+def test_home_page_shows_the_tpt_chart(open_page):
+    page, recorder = open_page("", javascript=False)
+    page.locator(f"{CHART} .od-chart__static img").wait_for(state="visible")
+    assert natural_width(page, f"{CHART} .od-chart__static img") > 300
+
+
+def test_axe_finds_no_serious_violation_on_a_chart_page(open_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = open_page(PAGE)
+    page.wait_for_load_state("networkidle")
+    for details in page.locator(".od-chart details").all():
+        details.evaluate("d => d.open = true")
+    results = Axe().run(page)
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+def test_hostile_cells_do_not_break_out_of_the_page(browser, project_copy, tmp_path):
+    add_hostile_dataset(project_copy)
+    port = free_port()
+    out = tmp_path / "site"
+    previous = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = f"http://127.0.0.1:{port}/"
+    try:
+        pipeline.build(project_copy, out)
+    finally:
+        if previous is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = previous
+    httpd = serve(out, port)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        dialogs, errors = [], []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for path in ("dataset/uji_grafik/", "grafik/uji-grafik.html"):
+            page.goto(f"http://127.0.0.1:{port}/{path}")
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.pwned") is None
+            assert HOSTILE in page.locator("body").inner_text()
+        page.goto(f"http://127.0.0.1:{port}/dataset/uji_grafik/")
+        page.click("#grafik-uji-grafik .od-chart__open")
+        page.wait_for_selector("#grafik-uji-grafik .od-chart__interactive:not([hidden]) svg.marks")
+        labels = svg_texts(page, "#grafik-uji-grafik")
+        assert "Uji " + HOSTILE in labels   # the title, as text
+        assert page.evaluate("window.pwned") is None
+        assert dialogs == [] and errors == []
+    finally:
+        context.close()
+        httpd.shutdown()
