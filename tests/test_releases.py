@@ -157,6 +157,19 @@ def test_editing_a_released_version_without_raising_it_fails_validation(release_
     newest = releases.collect(catalog)["indikator"][-1]
     assert (newest.version, newest.released, newest.date) == ("9.0.0", False, None)
 
+    site = build(root, tmp_path / "site")   # the next release is published, marked as such
+    page = (site / "data/indikator/9.0.0/index.html").read_text(encoding="utf-8")
+    assert "belum dirilis" in page and "Catatan diubah lagi" in page
+    assert (site / "data/indikator/9.0.0/indikator.csv").read_bytes() == csv_file.read_bytes()
+    assert (site / "data/indikator/latest/indikator.csv").read_bytes() == csv_file.read_bytes()
+    api = json.loads((site / "api/indikator.json").read_text(encoding="utf-8"))
+    assert api["releases"][0] | {"files": None, "changes": None} == {
+        "version": "9.0.0", "released": False, "date": None, "committed": None, "commit": None,
+        "message": "", "url": "https://data.contoh.test/data/indikator/9.0.0/", "files": None,
+        "changes": None}
+    assert api["releases"][0]["changes"] == {"added": 0, "removed": 0, "changed": 1}
+    assert "9.0.0" not in (site / "feeds/indikator.xml").read_text(encoding="utf-8")
+
 
 def test_a_release_never_changes_when_history_grows(release_repo, release_site, tmp_path):
     """The site built at commit 2 and at commit 3 publish the same bytes for the releases
