@@ -528,6 +528,13 @@ def render_png(spec: dict) -> bytes:
     return vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=PNG_SCALE)
 
 
+def with_title(svg: str, text: str) -> str:
+    """The SVG file names itself: a <title> (escaped) as its first child is its accessible
+    name when it is opened or embedded alone."""
+    end = svg.index(">", svg.index("<svg")) + 1
+    return f'{svg[:end]}<title>{html.escape(text, quote=False)}</title>{svg[end:]}'
+
+
 def svg_size(svg: str) -> tuple[int, int]:
     import re
 
@@ -629,7 +636,7 @@ def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
     spec = build_spec(chart, data, lang, source_line(data, lang), summary)
-    svg = render_svg(spec)
+    svg = with_title(render_svg(spec), summary)
     files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in
              (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"))}
     return Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,

@@ -191,3 +191,16 @@ def test_hostile_cells_do_not_break_out_of_the_page(browser, project_copy, tmp_p
     finally:
         context.close()
         httpd.shutdown()
+
+
+def test_search_index_waits_until_the_reader_searches(open_page):
+    """The first-load budget: the search index (the largest file) loads only on demand,
+    and search still finds pages once the reader opens it."""
+    page, recorder = open_page(PAGE)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in recorder.requests if u.endswith("search/search_index.json")]
+    page.click("label.md-search__icon, .md-search__input")
+    page.locator("input.md-search__input").press_sequentially("pengangguran", delay=20)
+    page.locator(".md-search-result__item").first.wait_for(state="visible")
+    assert [u for u in recorder.requests if u.endswith("search/search_index.json")]
+    assert recorder.errors == [] and recorder.foreign == []
