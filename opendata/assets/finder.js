@@ -174,6 +174,11 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
     form.addEventListener("reset", function () { setTimeout(function () { limitKelurahan(); apply(); }); });
+    // The theme makes every link absolute when a page loads, query included: in-page anchors
+    // would bring back the filters of that moment. Fragment-only links follow the current URL.
+    root.querySelectorAll("a[href*='#']").forEach(function (a) {
+      if (a.pathname === location.pathname && a.hash) a.setAttribute("href", a.hash);
+    });
     var near = $("[data-od-near]");
     if (near && navigator.geolocation) {
       near.hidden = false;
@@ -181,6 +186,7 @@
     }
     restore();
     apply();
+    if (window.performance && performance.mark) performance.mark("od-finder-ready");
   }
 
   delete document.documentElement.dataset.finderReady;
