@@ -25,6 +25,7 @@ COVERAGE = "lpks/cakupan.md"
 ADD = "lpks/tambah.md"
 AREAS = "wilayah/index.md"
 SCRIPT = "assets/od/finder.js"
+CITY_CHART = "cakupan-kelurahan"     # declared in datasets/lpks/metadata.yml, drawn by charts.py
 PHONE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?$")
 
 
@@ -248,7 +249,7 @@ def render_pages(directory: Directory, site, lang: str) -> dict[str, str]:
                          groups=by_kecamatan(directory.institutions),
                          counts=option_counts(directory.institutions)),
         COVERAGE: _page(env, "directory_coverage.html", COVERAGE, "coverage.title", lang,
-                        context, rows=coverage_rows(directory)),
+                        context, rows=coverage_rows(directory), city_chart=city_chart(site, lang)),
         ADD: _page(env, "directory_add.html", ADD, "add.title", lang, context,
                    wilayah=catalog["wilayah"] if "wilayah" in catalog else None),
         AREAS: _page(env, "directory_areas.html", AREAS, "areas.title", lang, context),
@@ -259,6 +260,13 @@ def render_pages(directory: Directory, site, lang: str) -> dict[str, str]:
             env, "kecamatan.html", kec.page, i18n.t("kecamatan.title", lang, name=kec.name),
             kecamatan=kec, groups=groups, **context)
     return pages
+
+
+def city_chart(site, lang: str):
+    """The charts stage's city-wide coverage chart (lpks: cakupan-kelurahan), when it exists."""
+    stage = site.contributions.get("charts")
+    charts = stage.data.get("charts", []) if stage is not None else []
+    return next((c for c in charts if (c.dataset, c.id, c.lang) == ("lpks", CITY_CHART, lang)), None)
 
 
 def _page(env, template: str, source: str, title_key: str, lang: str, context: dict, **extra):

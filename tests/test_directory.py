@@ -248,3 +248,15 @@ def test_coverage_page_shows_the_reported_figure_next_to_the_listed_count(catalo
     assert f"reports {reported.value} LPKS" in text
     assert text.count('<tr data-kelurahan="') == 67
     assert "<svg" in text and "<title id=\"od-chart-title\">" in text
+
+
+def test_coverage_page_links_the_charts_stage_city_chart_when_there_is_one(catalog):
+    from types import SimpleNamespace
+
+    chart = SimpleNamespace(dataset="lpks", id="cakupan-kelurahan", lang="id", title="Grafik kota")
+    charts = pages.Contribution(data={"charts": [chart]})
+    site = site_for(catalog, {"charts": charts, "directory": directory.stage(catalog)})
+    text = site.contributions["directory"].pages(site, "id")["lpks/cakupan.md"]
+    assert '<a href="../../dataset/lpks/#grafik-cakupan-kelurahan">Grafik kota</a>' in text
+    alone = site_for(catalog)
+    assert "#grafik-" not in alone.contributions["directory"].pages(alone, "id")["lpks/cakupan.md"]

@@ -121,6 +121,16 @@ def test_the_finder_works_after_navigating_from_the_menu(open_page, real_rows):
     assert recorder.errors == []
 
 
+def test_a_kecamatan_page_opens_the_directory_filtered_to_it(open_page, real_rows):
+    page, recorder = open_page("wilayah/curug/")
+    page.click("a[href$='lpks/?kecamatan=36.73.04']")
+    page.wait_for_url("**/lpks/?kecamatan=36.73.04")
+    ready(page)
+    assert page.input_value("#od-kecamatan") == "36.73.04"
+    assert visible(page) == expected(real_rows, kecamatan="36.73.04")
+    assert recorder.errors == []
+
+
 def test_choosing_a_kelurahan_lists_it_first_then_its_kecamatan(open_page, real_rows):
     placed = Counter(r["kelurahan_kode"] for r in real_rows if r["kelurahan_kode"])
     kelurahan = placed.most_common(1)[0][0]
