@@ -7,7 +7,7 @@ validator is a parameter so a faster one with the same errors can replace fricti
 
 from __future__ import annotations
 
-from .. import releases
+from .. import charts, releases
 from ..catalog import Catalog
 from ..problems import Problem
 from . import descriptors, tables
@@ -18,4 +18,5 @@ def validate(catalog: Catalog, table_validator=tables.validate_tables) -> list[P
     problems += descriptors.validate_descriptors(catalog)
     problems += table_validator(catalog)
     problems += releases.changed_releases(catalog)  # a released version's CSV never changes
+    problems += charts.check(catalog)  # charts name datasets and columns that exist
     return sorted(problems, key=Problem.sort_key)
