@@ -78,7 +78,7 @@ def _title_text(chart: dict, data: ChartData, lang: str):
 
 def _subtitle(chart: dict, lang: str, source_line: str) -> list[str]:
     """The description and the source, wrapped to the chart's width."""
-    width = max(60, chart.get("width", 560) // 6)
+    width = 90   # characters: about the width of the drawn chart at 12 px
     lines = textwrap.wrap(chart["description"][lang], width) if chart.get("description") else []
     return lines + textwrap.wrap(source_line, width)
 
