@@ -18,6 +18,7 @@ Exit status 1 when the first load with the real registry exceeds the budget (100
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
@@ -80,10 +81,8 @@ def first_load(browser, url: str) -> list[tuple[str, int, int]]:
     bodies: dict[str, bytes] = {}
 
     def keep(response):
-        try:
+        with contextlib.suppress(Exception):  # a redirect or aborted request has no body
             bodies[response.url] = response.body()
-        except Exception:  # a redirect or aborted request has no body
-            pass
 
     context.on("response", keep)
     page = context.new_page()

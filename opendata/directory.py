@@ -250,8 +250,7 @@ def render_pages(directory: Directory, site, lang: str) -> dict[str, str]:
                          counts=option_counts(directory.institutions)),
         COVERAGE: _page(env, "directory_coverage.html", COVERAGE, "coverage.title", lang,
                         context, rows=coverage_rows(directory), city_chart=city_chart(site, lang)),
-        ADD: _page(env, "directory_add.html", ADD, "add.title", lang, context,
-                   wilayah=catalog["wilayah"] if "wilayah" in catalog else None),
+        ADD: _page(env, "directory_add.html", ADD, "add.title", lang, context),
         AREAS: _page(env, "directory_areas.html", AREAS, "areas.title", lang, context),
     }
     groups = by_kelurahan(directory.institutions)

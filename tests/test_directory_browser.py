@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 from conftest import Recorder, free_port, serve
-from lpks_synthetic import (UNKNOWN, copy_project, distance_km, expected, read_registry,
-                            synthetic_registry, write_registry)
+from lpks_synthetic import (
+    UNKNOWN,
+    copy_project,
+    distance_km,
+    expected,
+    read_registry,
+    synthetic_registry,
+    write_registry,
+)
 
 from opendata import paths, pipeline
 from opendata.catalog import load_catalog
@@ -183,6 +190,22 @@ def test_directory_pages_load_nothing_from_other_hosts(open_page, path):
     assert recorder.errors == [] and recorder.foreign == []
 
 
+def serious_violations(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("path", ["lpks/?kecamatan=tidak_diketahui", "lpks/cakupan/",
+                                  "wilayah/curug/", "en/lpks/tambah/", "wilayah/"])
+def test_axe_finds_no_serious_violation(open_page, path):
+    page, _ = open_page(path)
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page) == []
+
+
 def test_english_directory_shows_english_labels(open_page):
     page, _ = open_page("en/lpks/?bidang=las_industri")
     ready(page)
@@ -290,6 +313,12 @@ def test_synthetic_kelurahan_first_then_the_rest_of_its_kecamatan(synthetic_page
     choose(page, kelurahan="")
     assert len(visible(page)) == len(expected(rows, kecamatan="36.73.05"))
     assert page.locator("[data-od-sorted]").is_hidden()
+    choose(page, kelurahan="36.73.05.1003", kecamatan="")      # all kecamatan: no kelurahan
+    assert page.input_value("#od-kelurahan") == "" and len(visible(page)) == 2000
+    choose(page, kecamatan="36.73.01")                         # its kelurahan only
+    groups = page.eval_on_selector_all(
+        "#od-kelurahan optgroup", "gs => gs.filter(g => !g.hidden && !g.disabled).map(g => g.dataset.kecamatan)")
+    assert groups == ["36.73.01"]
 
 
 def test_near_me_sorts_by_distance_and_puts_rows_without_coordinates_last(synthetic_page):
@@ -308,6 +337,7 @@ def test_near_me_sorts_by_distance_and_puts_rows_without_coordinates_last(synthe
     nearest = page.locator(f"#lpks-{located[0]['id']} [data-od-distance]")
     assert re.fullmatch(r"± \d+(,\d)? km dari Anda", nearest.inner_text())
     assert len(recorder.requests) == requests_before          # the location went nowhere
+    assert serious_violations(page) == []                     # sorted list, pressed button
     page.click("[data-od-near]")
     assert page.locator("[data-od-sorted]").is_hidden() and nearest.is_hidden()
     assert visible(page) == {r["id"] for r in shown}

@@ -125,7 +125,7 @@
         group.hidden = group.disabled = off;
       });
       var chosen = kelurahanOption(form.elements.kelurahan.value);
-      if (chosen && chosen.parentNode.disabled) form.elements.kelurahan.value = "";
+      if (chosen && chosen.dataset.kecamatan !== kecamatan) form.elements.kelurahan.value = "";
     }
 
     function restore() {  // the URL's query → the form (unknown values are ignored)
