@@ -205,10 +205,19 @@ def svg_size(svg: str) -> tuple[int, int]:
     return (round(float(match.group(1))), round(float(match.group(2)))) if match else (600, 400)
 
 
+BUNDLE_NOTICE = (
+    f"/*! Vega {vl_convert.get_vega_version()}, Vega-Lite {VEGA_LITE}, Vega-Embed "
+    f"{vl_convert.get_vega_embed_version()} (with vega-tooltip and vega-themes): BSD-3-Clause, "
+    "Copyright (c) University of Washington Interactive Data Lab. Includes d3 modules (ISC, "
+    "Copyright Mike Bostock) and other MIT/ISC-licensed modules. Bundled by vl-convert "
+    f"(BSD-3-Clause, Copyright 2023 Jon Mease) {vl_convert.__version__}. */\n")
+
+
 @lru_cache(maxsize=1)
 def javascript_bundle() -> bytes:
-    """vega, vega-lite and vega-embed in one file, served from the site itself."""
-    return vl_convert.javascript_bundle(vl_version=VEGA_LITE).encode("utf-8")
+    """vega, vega-lite and vega-embed in one file, served from the site itself, with their
+    licence notice (the minified bundle carries none of its own)."""
+    return (BUNDLE_NOTICE + vl_convert.javascript_bundle(vl_version=VEGA_LITE)).encode("utf-8")
 
 
 # --- one chart in one language, ready for the pages --------------------------------------------
