@@ -82,6 +82,7 @@ def _config(root: Path, work: Path, lang: str, docs_dir: Path, site_dir: Path,
     base.update(
         site_name=i18n.t("site.name", lang),
         site_description=i18n.t("site.description", lang),
+        copyright=i18n.t("site.copyright", lang),
         site_url=site_url.rstrip("/") + "/" + paths.language_root(lang),
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),

@@ -55,7 +55,7 @@ def test_home_shows_latest_tpt_with_year_source_and_version(built_site):
     assert f'{value.replace(".", ",")} %' in html
     assert row["tahun"] in html
     assert row["sumber_penerbit"] in html
-    assert f"Versi {version('indikator')}" in html
+    assert f'href="data/indikator/{version("indikator")}/"' in html  # the release that holds it
     assert 'href="#tpt-terbaru"' in html  # permalink anchor
     english = figure_html(built_site, "tpt-terbaru", "en")
     assert f"{value}%" in english
