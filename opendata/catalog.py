@@ -197,7 +197,8 @@ def _parse_csv(raw: bytes, path: Path, root: Path, problems: list[Problem]):
         problems.append(Problem(file=file, code="csv_empty"))
         return None, ()
     header = tuple(records[0])
-    rows = tuple(dict(zip(header, record)) for record in records[1:])
+    # short or long rows are frictionless's to report (missing-cell, extra-cell); keep going
+    rows = tuple(dict(zip(header, record, strict=False)) for record in records[1:])
     return header, rows
 
 

@@ -151,13 +151,6 @@ def cite_block(release: Release, lang: str, here: str, site_url: str) -> Markup:
 
 # --- JSON-LD ------------------------------------------------------------------------------
 
-def script_json(value) -> Markup:
-    """JSON for a <script> element: <, > and & escaped, so data cannot close the element."""
-    text = json.dumps(value, ensure_ascii=False, indent=None, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
-
-
 def _temporal(dataset: Dataset) -> tuple[str, str] | None:
     temporal = dataset.metadata.get("temporal") or {}
     if not isinstance(temporal, dict) or temporal.get("start") is None:
@@ -480,16 +473,16 @@ def stage(catalog: Catalog, root: Path, site_url: str) -> pages.Contribution:
         pages=lambda site, lang: release_pages(site, lang, found),
         blocks={"dataset": [lambda site, lang, here, dataset=None:
                             dataset_block(site, lang, here, dataset, found)]},
+        linked_data={"dataset": [lambda site, lang, here, dataset=None: schema_org(
+            releases.current(found[dataset.name], dataset.version), lang, site.site_url,
+            found[dataset.name])]},
     )
 
 
 def dataset_block(site, lang: str, here: str, dataset: Dataset, found: dict) -> Markup:
-    """On a dataset page: the citation of its current version and its schema.org JSON-LD."""
+    """On a dataset page: the citation of its current version."""
     release = releases.current(found[dataset.name], dataset.version)
-    ld = schema_org(release, lang, site.site_url, found[dataset.name])
-    return (cite_block(release, lang, here, site.site_url)
-            + Markup('\n<script type="application/ld+json">') + script_json(ld)
-            + Markup("</script>\n"))
+    return cite_block(release, lang, here, site.site_url)
 
 
 def release_pages(site, lang: str, found: dict) -> dict[str, str]:

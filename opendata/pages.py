@@ -7,6 +7,7 @@ them without escaping.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -28,13 +29,17 @@ class Contribution:
 
     static: files under the site root; pages(site, lang) → {Markdown source: text};
     nav: (catalogue key, Markdown source) entries; blocks: {"home" | "dataset" | "about":
-    [callable(site, lang, here, dataset=None) → Markup]} shown inside those pages.
+    [callable(site, lang, here, dataset=None) → Markup]} shown inside those pages;
+    linked_data: the same keys, [callable(site, lang, here, dataset=None) → dict], JSON-LD
+    objects the theme writes into the page's <head> (never into the content, whose inline
+    scripts instant navigation runs as JavaScript).
     """
 
     static: dict = field(default_factory=dict)
     pages: object = None
     nav: list = field(default_factory=list)
     blocks: dict = field(default_factory=dict)
+    linked_data: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)   # values later stages may read
 
 
@@ -51,6 +56,10 @@ class Site:
 
     def blocks(self, where: str) -> list:
         return [b for c in self.contributions.values() for b in c.blocks.get(where, [])]
+
+    def linked_data(self, where: str, lang: str, here: str, dataset=None) -> list[dict]:
+        return [make(self, lang, here, dataset) for c in self.contributions.values()
+                for make in c.linked_data.get(where, [])]
 
 
 def plain_title(text: str) -> str:
@@ -144,11 +153,24 @@ def _size(n: int, lang: str) -> str:
     return f"{i18n.number(n / 1024 / 1024, lang, 1)} MB"
 
 
-def document(title: str, body: str, description: str = "") -> str:
-    """A Markdown source: front matter for mkdocs, then the escaped HTML body."""
+def script_json(value) -> Markup:
+    """JSON for a <script> element: <, > and & escaped, so data cannot close the element."""
+    text = json.dumps(value, ensure_ascii=False, indent=None, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def document(title: str, body: str, description: str = "", linked_data=()) -> str:
+    """A Markdown source: front matter for mkdocs, then the escaped HTML body.
+
+    linked_data: JSON-LD objects, carried in the front matter as script-safe JSON text for
+    overrides/main.html to print in <head>.
+    """
     meta = {"title": plain_title(title)}
     if description:
         meta["description"] = plain_title(description)[:300]
+    if linked_data:
+        meta["linked_data"] = [str(script_json(item)) for item in linked_data]
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10**6)
     return f"---\n{front}---\n\n{body.strip()}\n"
 
@@ -163,7 +185,8 @@ def render_page(env: Environment, template: str, here: str, title: str, **contex
     body = env.get_template(template).render(
         here=here, lang=env.globals["lang"], title=title,
         downloads=lambda dataset: download_list(site, dataset), **context)
-    return document(title, body, context.get("description", ""))
+    return document(title, body, context.get("description", ""),
+                    context.get("linked_data", ()))
 
 
 def render(site: Site, lang: str) -> dict[str, str]:
@@ -182,7 +205,8 @@ def render(site: Site, lang: str) -> dict[str, str]:
         source = paths.dataset_page(dataset.name)
         pages[source] = render_page(
             env, "dataset.html", source, dataset.text("title", lang), site=site,
-            dataset=dataset, description=dataset.text("description", lang))
+            dataset=dataset, description=dataset.text("description", lang),
+            linked_data=site.linked_data("dataset", lang, source, dataset))
     for contribution in site.contributions.values():
         if contribution.pages is not None:
             pages.update(contribution.pages(site, lang))

@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import directory, downloads, history, pages, paths, publish
-from . import metadata, releases
+from . import directory, downloads, history, metadata, pages, paths, publish, releases
 from .catalog import Catalog, load_catalog
 from .charts import stage as charts_stage
 from .figures import key_figures

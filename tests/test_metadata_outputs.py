@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from gitrepo import DATES, SITE_URL
 
-from opendata import metadata
+from opendata import metadata, pages
 from opendata.catalog import load_catalog
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -73,7 +73,9 @@ def test_each_dataset_has_its_own_feed_in_both_languages(release_repo, release_s
 
 def json_ld(page: Path) -> dict:
     text = page.read_text(encoding="utf-8")
-    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    head, body = text.split("</head>", 1)
+    assert "application/ld+json" not in body  # instant navigation would run it as a script
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', head, re.S)
     assert len(found) == 1
     assert "<" not in found[0] and ">" not in found[0]
     return json.loads(found[0])
@@ -103,7 +105,7 @@ def test_dataset_pages_carry_schema_org_dataset(release_repo, release_site):
 
 def test_json_for_a_script_element_cannot_close_it():
     hostile = {"title": "</script><script>alert(1)</script> & <!--"}
-    text = str(metadata.script_json(hostile))
+    text = str(pages.script_json(hostile))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == hostile
 

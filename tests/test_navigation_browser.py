@@ -1,0 +1,45 @@
+"""Instant navigation (mkdocs-material swaps the content without a page load) across every
+kind of page: no script error, no request to another host, and the page's JSON-LD stays
+data (the theme runs the content's inline scripts as JavaScript, whatever their type)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from opendata import paths
+from opendata.catalog import load_catalog
+
+CATALOG = load_catalog(paths.ROOT)
+
+
+def click_through(page, site_url: str, target: str) -> None:
+    """Follow the page's own link to `target` (a path under the site) in the same document,
+    and wait until the theme has swapped the new content in."""
+    url = site_url + target
+    clicked = page.evaluate(
+        "url => { const a = [...document.querySelectorAll('a[href]')]"
+        ".find(a => a.href === url && !a.hasAttribute('download'));"
+        " if (!a) return false; document.querySelector('article').dataset.old = '1';"
+        " a.click(); return true; }", url)
+    assert clicked, f"{page.url} has no link to {url}"
+    page.wait_for_url(url)
+    page.wait_for_function("() => { const a = document.querySelector('article');"
+                           " return a && !a.dataset.old; }")
+
+
+def test_catalogue_to_every_dataset_page_and_its_history_without_errors(open_page, site_url):
+    for lang in paths.LANGUAGES:
+        root = paths.language_root(lang)
+        page, recorder = open_page(root + "katalog/")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("window.__sameDocument = true")
+        for dataset in CATALOG.datasets:
+            dataset_url = root + paths.page_url(paths.dataset_page(dataset.name))
+            click_through(page, site_url, dataset_url)
+            expect(page.locator("article h1").first).to_have_text(dataset.text("title", lang))
+            click_through(page, site_url, root + paths.page_url(paths.history_page(dataset.name)))
+            click_through(page, site_url, dataset_url)
+            click_through(page, site_url, root + "katalog/")
+        assert page.evaluate("window.__sameDocument === true"), "instant navigation did not happen"
+        assert recorder.errors == [], recorder.errors
+        assert recorder.foreign == []
