@@ -66,6 +66,40 @@ def test_no_error_limit(tmp_path):
     assert [p.row for p in type_errors] == list(range(2, 1502))
 
 
+@pytest.mark.parametrize("name, flagged", [
+    ("=HYPERLINK(1)", True),
+    ("@SUM(A1)", True),
+    ("-2+3+cmd|' /C calc'!A0", True),     # DDE: letters after the sign
+    ("+A1", True),
+    ("\tLembaga", True),
+    ("+62 254 123456", False),            # a phone number in international form
+    ("-", False),                         # a placeholder for "none"
+    ("(0254) 123-456", False),
+    ("Lembaga = pelatihan", False),
+])
+def test_only_text_that_could_run_as_a_formula_is_refused(tmp_path, name, flagged):
+    root = tmp_path / "root"
+    shutil.copytree(BROKEN, root)
+    (root / CSV).write_text(f'id,nama,area_kode,persen,status\na,"{name}",36.73.01,5,aktif\n',
+                            encoding="utf-8")
+    assert ((CSV, 2, "nama", "formula_cell") in found(root)) is flagged
+
+
+def test_a_bad_web_address_is_named_as_a_web_address(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(BROKEN, root)
+    schema = root / "schemas/lembaga.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace(
+        '{"name": "nama", "type": "string",', '{"name": "nama", "type": "string", "format": "uri",'),
+        encoding="utf-8")
+    (root / CSV).write_text("id,nama,area_kode,persen,status\na,www dot lembaga,36.73.01,5,aktif\n",
+                            encoding="utf-8")
+    [problem] = [p for p in validate(load_catalog(root)) if p.column == "nama"]
+    assert problem.code == "format-error" and problem.row == 2
+    assert "alamat web" in report.message(problem, "id")
+    assert "web address" in report.message(problem, "en") and "https://" in report.action(problem, "en")
+
+
 def test_missing_and_unreadable_files_are_problems_not_crashes(tmp_path):
     root = tmp_path / "root"
     shutil.copytree(BROKEN, root)

@@ -3,6 +3,8 @@ datasets, the extra checks a dataset declares in its metadata."""
 
 from __future__ import annotations
 
+import re
+
 from frictionless import Checklist, Package, Resource, Schema
 
 from ..catalog import Catalog, Dataset
@@ -10,7 +12,7 @@ from ..problems import Problem
 
 NO_LIMIT = 10**12  # frictionless stops at 1,000 errors by default; we never do
 KNOWN = {
-    "required", "type-error", "constraint-error", "unique-error", "primary-key", "foreign-key",
+    "required", "type-error", "format-error", "constraint-error", "unique-error", "primary-key", "foreign-key",
     "missing-cell", "extra-cell", "blank-row", "row-constraint",
 }
 LABELS = {"incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label"}
@@ -64,7 +66,10 @@ def _problem(dataset: Dataset, error) -> Problem:
         constraint = (dataset.field(column or "").get("constraints") or {}).get(name)
         params.update(constraint_name=name, constraint_value=constraint)
     if kind == "type-error":
-        params["type"] = dataset.field(column or "").get("type", "?")
+        field = dataset.field(column or "")
+        params["type"] = field.get("type", "string")
+        if field.get("format") in ("uri", "email"):  # a string with a format: name the format
+            kind, params["type"] = "format-error", f"{params['type']}.{field['format']}"
     if kind == "foreign-key":
         params["resource"] = getattr(error, "reference_name", "") or dataset.name
     if kind in LABELS:
@@ -114,6 +119,10 @@ def list_references(catalog: Catalog, dataset: Dataset) -> list[Problem]:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A leading + or - followed only by digits and number punctuation is a phone number
+# ("+62 254 123456"), a signed figure or a "-" placeholder: a spreadsheet may read it as a
+# number, but it calls no function and refers to no cell, so it cannot run anything.
+NUMBER_LIKE = re.compile(r"[+-][0-9 ().,/-]*")
 
 
 def formula_cells(dataset: Dataset) -> list[Problem]:
@@ -125,5 +134,9 @@ def formula_cells(dataset: Dataset) -> list[Problem]:
                 params={"first": record[name][0].replace("\t", "TAB").replace("\r", "CR")})
         for number, record in enumerate(dataset.rows, start=2)
         for name in text_fields
-        if (record.get(name) or "").startswith(FORMULA_STARTS)
+        if _formula_like(record.get(name) or "")
     ]
+
+
+def _formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) and not NUMBER_LIKE.fullmatch(text)
