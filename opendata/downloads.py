@@ -16,7 +16,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from . import paths
+from . import i18n, paths
 from .catalog import Dataset, typed_rows
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -91,7 +91,8 @@ def to_xlsx(dataset: Dataset) -> bytes:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never "f": no live formula, whatever the text
     about = book.create_sheet("kamus_data")
-    about.append(["kolom", "tipe", "deskripsi (id)", "description (en)"])
+    about.append([i18n.t("readme.column", "id"), i18n.t("readme.type", "id"),
+                  i18n.t("readme.description", "id"), i18n.t("readme.description", "en")])
     for f in dataset.fields:
         about.append([f["name"], f.get("type", "string"),
                       dataset.column_text(f["name"], "id"), dataset.column_text(f["name"], "en")])
@@ -197,28 +198,33 @@ def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None)
 
 
 def readme(dataset: Dataset) -> bytes:
+    """README.txt of the ZIP: both languages, every line from metadata or the catalogue."""
+    def both(key: str, **params) -> str:
+        return " / ".join(i18n.t(key, lang, **params) for lang in ("id", "en"))
+
     meta = dataset.metadata
+    name = dataset.name
     lines = [
         f"{meta['title']['id']} / {meta['title']['en']}",
-        f"Versi / version: {dataset.version}",
-        f"Lisensi / licence: {meta['license']['title']} ({meta['license']['path']})",
+        f"{both('readme.version')}: {dataset.version}",
+        f"{both('readme.license')}: {meta['license']['title']} ({meta['license']['path']})",
         "",
         meta["description"]["id"],
         "",
         meta["description"]["en"],
         "",
-        "Berkas / files:",
-        f"  {dataset.name}.csv          data (UTF-8, dipisah koma / comma separated)",
-        f"  {dataset.name}.json         data (JSON, bertipe / typed)",
-        f"  {dataset.name}.xlsx         data + kamus data / data dictionary (Excel)",
-        "  datapackage.json   Frictionless Data Package: skema, sumber, hash / schema, sources, hashes",
+        f"{both('readme.files')}:",
+        f"  {name + '.csv':<18} {both('readme.file_csv')}",
+        f"  {name + '.json':<18} {both('readme.file_json')}",
+        f"  {name + '.xlsx':<18} {both('readme.file_xlsx')}",
+        f"  {'datapackage.json':<18} {both('readme.file_datapackage')}",
         "",
-        "Kolom / columns:",
+        f"{both('readme.columns')}:",
     ]
     for f in dataset.fields:
         lines.append(f"  {f['name']} ({f.get('type', 'string')}): "
                      f"{dataset.column_text(f['name'], 'id')} / {dataset.column_text(f['name'], 'en')}")
-    lines += ["", "Sumber / sources:"]
+    lines += ["", f"{both('readme.sources')}:"]
     for s in meta.get("sources", []):
         lines.append(f"  {s['publisher']}" + (f" <{s['url']}>" if s.get("url") else ""))
     return ("\n".join(lines) + "\n").encode()
