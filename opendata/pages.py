@@ -53,6 +53,7 @@ class Site:
     downloads: dict          # dataset name → {fmt: (path under site root, bytes)}
     site_url: str
     contributions: dict = field(default_factory=dict)   # stage name → Contribution
+    repo_url: str | None = None   # the source repository, where readers report corrections
 
     def blocks(self, where: str) -> list:
         return [b for c in self.contributions.values() for b in c.blocks.get(where, [])]

@@ -44,6 +44,14 @@ def site_url(root: Path = paths.ROOT) -> str:
     return os.environ.get("SITE_URL") or DEFAULT_SITE_URL
 
 
+def repo_url() -> str | None:
+    """Where readers report a correction: REPO_URL, or the repository GitHub Actions builds."""
+    if os.environ.get("REPO_URL"):
+        return os.environ["REPO_URL"].rstrip("/")
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    return f"{server}/{repository}" if server and repository else None
+
+
 def build(root: Path = paths.ROOT, out_dir: Path | None = None) -> Catalog:
     catalog = load_valid(root)
     figures = tuple(key_figures(catalog))
@@ -54,7 +62,8 @@ def build(root: Path = paths.ROOT, out_dir: Path | None = None) -> Catalog:
     for contribution in contributions.values():  # releases: the current version as released
         files.update(contribution.data.get("downloads", {}))
     site = pages.Site(catalog=catalog, figures=figures, updated=updated, downloads=files,
-                      site_url=site_url(root), contributions=contributions)
+                      site_url=site_url(root), contributions=contributions,
+                      repo_url=repo_url())
     docs = {lang: pages.render(site, lang) for lang in paths.LANGUAGES}
     static = downloads.with_latest(catalog, files)
     static.update(assets())

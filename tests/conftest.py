@@ -40,6 +40,9 @@ def serve(directory: Path, port: int):
     return server
 
 
+REPO_URL = "https://github.com/contoh/data-ketenagakerjaan-kota-serang"  # where corrections go
+
+
 @pytest.fixture(scope="session")
 def site_port() -> int:
     return free_port()
@@ -54,15 +57,17 @@ def site_url(site_port) -> str:
 def built_site(tmp_path_factory, site_url) -> Path:
     """The real datasets built into a temporary folder, with the test server's URL."""
     out = tmp_path_factory.mktemp("built") / "site"
-    previous = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = site_url
+    settings = {"SITE_URL": site_url, "REPO_URL": REPO_URL}
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
     try:
         pipeline.build(paths.ROOT, out)
     finally:
-        if previous is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = previous
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     return out
 
 

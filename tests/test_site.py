@@ -297,3 +297,26 @@ def test_build_cli_exits_non_zero_and_prints_the_table(project_copy):
     assert done.returncode == 1
     assert "datasets/target/target.csv" in done.stderr
     assert not (project_copy / "out").exists()
+
+
+@pytest.mark.parametrize("lang", paths.LANGUAGES)
+def test_about_page_says_where_to_report_a_correction_and_how_search_works(built_site, lang):
+    from conftest import REPO_URL
+
+    from opendata import i18n
+
+    html = (built_site / paths.language_root(lang) / "tentang" / "index.html").read_text()
+    assert f'<a href="{REPO_URL}/issues/new">' in html
+    assert i18n.t("about.search", lang) in html
+
+
+def test_corrections_go_to_the_repository_github_actions_builds(monkeypatch):
+    monkeypatch.delenv("REPO_URL", raising=False)
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "disnakertrans/data")
+    assert pipeline.repo_url() == "https://github.com/disnakertrans/data"
+    monkeypatch.setenv("REPO_URL", "https://git.example.id/data/")
+    assert pipeline.repo_url() == "https://git.example.id/data"
+    monkeypatch.delenv("REPO_URL")
+    monkeypatch.delenv("GITHUB_REPOSITORY")
+    assert pipeline.repo_url() is None
