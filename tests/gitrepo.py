@@ -131,9 +131,9 @@ def clone(repo: Path, target: Path, commit: str | None = None) -> Path:
     return target
 
 
-def build(root: Path, out: Path) -> Path:
+def build(root: Path, out: Path, **extra_env: str) -> Path:
     """`python build.py build` in its own process, as a maintainer or CI runs it."""
-    env = {**os.environ, "SITE_URL": SITE_URL}
+    env = {**os.environ, "SITE_URL": SITE_URL, **extra_env}
     done = subprocess.run([sys.executable, "build.py", "build", "--out", str(out)], cwd=root,
                           env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

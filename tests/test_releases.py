@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import subprocess
 
 import pytest
@@ -208,10 +209,23 @@ def test_figure_cards_link_to_the_release_that_holds_them(release_repo, release_
 
 
 def test_two_builds_of_the_same_commit_are_byte_identical(release_repo, release_site, tmp_path):
-    again = build(release_repo.root, tmp_path / "again")
+    """The second build runs in another time zone: dates come from git, not from the clock."""
+    again = build(release_repo.root, tmp_path / "again", TZ="Pacific/Kiritimati")
     first = {p.relative_to(release_site): p for p in release_site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p for p in again.rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)
     different = [str(k) for k in first if first[k].read_bytes() != second[k].read_bytes()]
     assert different == []
     assert "<lastmod>2024-03-05</lastmod>" in (release_site / "sitemap.xml").read_text()
+
+
+def test_no_stage_reads_the_clock():
+    """A build must be a function of the commit: no stage asks for today's date or time
+    (dates come from git; mkdocs gets SOURCE_DATE_EPOCH from the HEAD commit)."""
+    clock = re.compile(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time|"
+                       r"time\.localtime|time\.gmtime|time\.strftime)\s*\(")
+    readers = [f"{path.relative_to(paths.ROOT)}:{number}"
+               for path in sorted(paths.PACKAGE.rglob("*.py"))
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if clock.search(line)]
+    assert readers == []
