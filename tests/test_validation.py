@@ -160,3 +160,16 @@ def test_cli_json_output(broken_project):
     assert len(records) == 12
     assert records[0]["file"] == CSV and records[0]["row"] == 3 and records[0]["column"] == "persen"
     assert records[0]["message_id"] and records[0]["message_en"]
+
+
+def test_declared_time_coverage_must_match_the_year_column(project_copy):
+    meta = project_copy / "datasets/program_pelatihan/metadata.yml"
+    text = meta.read_text(encoding="utf-8")
+    assert "  start: 2024\n" in text and "  column: tahun\n" in text
+    meta.write_text(text.replace("  start: 2024\n", "  start: 2019\n"), encoding="utf-8")
+    [problem] = [p for p in validate(load_catalog(project_copy)) if p.code == "temporal_mismatch"]
+    assert (problem.file, problem.column) == ("datasets/program_pelatihan/metadata.yml", "tahun")
+    assert "temporal.start: 2024" in report.action(problem, "en")
+    meta.write_text(text.replace("  column: tahun\n", "  column: tahun_mulai\n"), encoding="utf-8")
+    codes = [(p.code, p.column) for p in validate(load_catalog(project_copy))]
+    assert ("temporal_column_unknown", "tahun_mulai") in codes

@@ -27,7 +27,27 @@ def validate_descriptors(catalog: Catalog) -> list[Problem]:
         problems += _schema_problems(dataset)
         problems += _column_problems(dataset)
         problems += _code_problems(dataset)
+        problems += _temporal_problems(dataset)
     return problems
+
+
+def _temporal_problems(dataset: Dataset) -> list[Problem]:
+    """temporal.column names the year column the declared start and end must match, so the
+    time coverage published in schema.org and DCAT is the data's, not a guess."""
+    temporal = dataset.metadata.get("temporal")
+    if not isinstance(temporal, dict) or not temporal.get("column"):
+        return []
+    column = temporal["column"]
+    if not dataset.field(column) or column not in (dataset.header or ()):
+        return [Problem(file=dataset.metadata_file, code="temporal_column_unknown",
+                        column=column, params={"column": column})]
+    years = sorted({int(v) for v in (r.get(column) for r in dataset.rows)
+                    if v and str(v).strip().isdigit()})
+    if not years or (temporal.get("start"), temporal.get("end")) == (years[0], years[-1]):
+        return []
+    return [Problem(file=dataset.metadata_file, code="temporal_mismatch", column=column,
+                    params={"column": column, "start": temporal.get("start"),
+                            "end": temporal.get("end"), "first": years[0], "last": years[-1]})]
 
 
 def _catalogue_problems() -> list[Problem]:
