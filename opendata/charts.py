@@ -21,7 +21,7 @@ from babel import numbers as babel_numbers
 from jsonschema import Draft202012Validator
 from markupsafe import Markup
 
-from . import history, i18n, pages, paths
+from . import i18n, pages, paths
 from .catalog import Catalog, Dataset
 from .chartdata import ChartData, alt_text, chart_data, csv_text, latest_year, series_names_of
 from .problems import BuildError, Problem
@@ -235,7 +235,6 @@ class Rendered:
     svg: str
     png: bytes
     home: bool
-    accessed: str | None
     files: dict = field(default_factory=dict)   # kind → path under the site root
 
     @property
@@ -311,8 +310,7 @@ def source_line(data: ChartData, lang: str) -> str:
     return i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang), datasets=datasets)
 
 
-def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
-                 accessed: str | None) -> Rendered:
+def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str) -> Rendered:
     data = chart_data(catalog, dataset, chart, lang)
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
@@ -323,7 +321,7 @@ def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
     return Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,
                     description=(chart.get("description") or {}).get(lang, ""), data=data,
                     alt=summary, spec=spec, svg=svg, png=render_png(spec),
-                    home=bool(chart.get("home")), accessed=accessed, files=files)
+                    home=bool(chart.get("home")), files=files)
 
 
 def spec_json(spec: dict) -> bytes:
@@ -353,16 +351,31 @@ def page_url(site, chart: Rendered) -> str:
             + paths.page_url(paths.dataset_page(chart.dataset)) + f"#grafik-{chart.id}")
 
 
-def citation(site, chart: Rendered) -> str:
+DATE_SLOT = "{date}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What "Cite this chart" shows. `text` is the page's own: no access date, because a page
+    built from a commit is read for months and must stay byte-reproducible. `dated` is the same
+    citation with `DATE_SLOT` where assets/charts.js writes the day the reader reads it, in
+    `locale`; empty when the slot is not found exactly once (a source naming "{date}")."""
+    text: str
+    dated: str
+    locale: str
+
+
+def citation(site, chart: Rendered) -> Citation:
     lang = chart.lang
     datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v)
                          for n, v in chart.data.versions)
     params = dict(sources="; ".join(chart.data.sources) or i18n.t("source.none", lang),
                   title=chart.title, site=i18n.t("site.name", lang), datasets=datasets,
                   url=page_url(site, chart))
-    if chart.accessed:
-        return i18n.t("chart.citation", lang, date=i18n.date(chart.accessed, lang), **params)
-    return i18n.t("chart.citation_undated", lang, **params)
+    dated = i18n.t("chart.citation", lang, date=DATE_SLOT, **params)
+    return Citation(text=i18n.t("chart.citation_undated", lang, **params),
+                    dated=dated if dated.count(DATE_SLOT) == 1 else "",
+                    locale=i18n.LOCALES[lang].replace("_", "-"))
 
 
 def iframe(site, chart: Rendered) -> str:
@@ -386,11 +399,12 @@ def block(charts: list[Rendered], level: int, heading: bool):
 
 
 def stage(catalog: Catalog, root) -> pages.Contribution:
+    """Every declared chart in both languages. `root` is unused (every stage takes it): nothing
+    here reads git or the clock, so the same commit builds the same bytes."""
     problems = check(catalog)
     if problems:
         raise BuildError(problems)
-    accessed = history.head_date(root)
-    charts = [render_chart(catalog, dataset, chart, lang, accessed)
+    charts = [render_chart(catalog, dataset, chart, lang)
               for dataset, chart in declarations(catalog) for lang in paths.LANGUAGES]
     static = {BUNDLE: javascript_bundle()} if charts else {}
     for chart in charts:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import struct
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,7 @@ def declared(catalog, chart_id):
 @pytest.fixture(scope="module")
 def tpt(catalog):
     dataset, chart = declared(catalog, TPT)
-    return {lang: charts.render_chart(catalog, dataset, chart, lang, "2026-01-02")
+    return {lang: charts.render_chart(catalog, dataset, chart, lang)
             for lang in paths.LANGUAGES}
 
 
@@ -144,7 +146,7 @@ def test_alt_text_states_the_figures_of_the_csv(tpt):
 
 def test_bar_chart_alt_text_names_the_latest_year(catalog):
     dataset, chart = declared(catalog, BARS)
-    rendered = charts.render_chart(catalog, dataset, chart, "id", None)
+    rendered = charts.render_chart(catalog, dataset, chart, "id")
     with paths.csv_path(paths.ROOT, "indikator").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f)
                 if r["indikator"] == "tpt" and r["wilayah_jenis"] in ("kabupaten", "kota")
@@ -165,7 +167,7 @@ def test_bar_chart_alt_text_names_the_latest_year(catalog):
 
 def test_lpks_and_training_charts_sum_the_rows(catalog):
     dataset, chart = declared(catalog, "peserta-pelatihan")
-    rendered = charts.render_chart(catalog, dataset, chart, "en", None)
+    rendered = charts.render_chart(catalog, dataset, chart, "en")
     with paths.csv_path(paths.ROOT, "program_pelatihan").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     total = sum(int(r["peserta"]) for r in rows if r["peserta"])
@@ -174,7 +176,7 @@ def test_lpks_and_training_charts_sum_the_rows(catalog):
     assert dataset.code_label("pendanaan", "apbd", "en") in funding
     assert dataset.code_label("pendanaan", "apbn", "en") in funding
     dataset, chart = declared(catalog, "cakupan-kelurahan")
-    rendered = charts.render_chart(catalog, dataset, chart, "id", None)
+    rendered = charts.render_chart(catalog, dataset, chart, "id")
     kelurahan = [r for r in catalog["wilayah"].rows if r["tingkat"] == "kelurahan"]
     assert rendered.data.records[0]["nilai"] == len(kelurahan)
     assert str(len(kelurahan)) in rendered.alt
@@ -194,24 +196,71 @@ def test_downloads_png_is_twice_the_svg_and_csv_is_the_chart_data(tpt):
     assert json.loads(files[tpt["id"].files["spec"]])["title"]["text"] == tpt["id"].title
 
 
-def test_citation_names_sources_version_url_and_access_date(catalog, tpt):
-    site = type("S", (), {"site_url": "https://example.org/data/"})()
-    text = charts.citation(site, tpt["id"])
-    assert "https://example.org/data/dataset/indikator/#grafik-" + TPT in text
-    assert f"indikator versi {catalog['indikator'].version}" in text
-    assert "diakses 2 Januari 2026" in text
-    assert "accessed 2 January 2026" in charts.citation(site, tpt["en"])
-    assert "https://example.org/data/en/dataset/indikator/" in charts.citation(site, tpt["en"])
-    for publisher in tpt["id"].data.sources:
-        assert publisher in text
-    snippet = charts.iframe(site, tpt["id"])
+SITE = type("S", (), {"site_url": "https://example.org/data/"})()
+ACCESSED = {"id": "diakses", "en": "accessed"}
+
+
+class CitationAttributes(HTMLParser):
+    """The attributes of each `<p class="od-chart__citation">` in a block, unescaped."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "p" and attrs.get("class") == "od-chart__citation":
+            self.found.append(attrs)
+
+
+def citation_attributes(html_text: str) -> list[dict[str, str]]:
+    parser = CitationAttributes()
+    parser.feed(html_text)
+    return parser.found
+
+
+def test_citation_names_sources_version_url_and_claims_no_access_date(catalog, tpt):
+    """The page is built from a commit and read for months: it cannot know when it is read."""
+    for lang in paths.LANGUAGES:
+        text = charts.citation(SITE, tpt[lang]).text
+        assert ACCESSED[lang] not in text and "{date}" not in text
+        assert paths.language_root(lang) + "dataset/indikator/#grafik-" + TPT in text
+        version = "versi" if lang == "id" else "version"
+        assert f"indikator {version} {catalog['indikator'].version}" in text
+        for publisher in tpt[lang].data.sources:
+            assert publisher in text
+    assert "https://example.org/data/dataset/indikator/#grafik-" + TPT in \
+        charts.citation(SITE, tpt["id"]).text
+    snippet = charts.iframe(SITE, tpt["id"])
     assert snippet.startswith('<iframe src="https://example.org/data/grafik/tpt-kota-serang.html"')
+
+
+def test_dated_citation_is_the_catalogue_wording_with_one_date_slot(tpt):
+    for lang, locale in (("id", "id-ID"), ("en", "en-GB")):
+        cited = charts.citation(SITE, tpt[lang])
+        assert cited.dated.count("{date}") == 1
+        assert f"({ACCESSED[lang]} {{date}})" in cited.dated
+        assert cited.dated.replace(f" ({ACCESSED[lang]} {{date}})", "") == cited.text
+        assert cited.locale == locale
+
+
+def test_citation_block_carries_both_wordings_escaped(catalog, tpt):
+    dataset = catalog["indikator"]
+    for lang in paths.LANGUAGES:
+        block = charts.block([tpt[lang]], 3, True)(SITE, lang, paths.dataset_page("indikator"),
+                                                   dataset)
+        assert ACCESSED[lang] not in re.sub(r'data-od-cite-dated="[^"]*"', "", block)
+        cited = charts.citation(SITE, tpt[lang])
+        [attrs] = citation_attributes(block)
+        assert attrs["data-od-cite-undated"] == cited.text
+        assert attrs["data-od-cite-dated"] == cited.dated
+        assert attrs["data-od-cite-locale"] == cited.locale
 
 
 def test_builds_are_reproducible(catalog):
     dataset, chart = declared(catalog, "lpks-akreditasi")
-    one = charts.render_chart(catalog, dataset, chart, "id", "2026-01-02")
-    two = charts.render_chart(catalog, dataset, chart, "id", "2026-01-02")
+    one = charts.render_chart(catalog, dataset, chart, "id")
+    two = charts.render_chart(catalog, dataset, chart, "id")
     assert (one.svg, one.png, one.spec) == (two.svg, two.png, two.spec)
 
 
@@ -308,7 +357,8 @@ def add_hostile_dataset(root: Path) -> None:
         "name": "uji_grafik", "version": "1.0.0", "title": text, "description": text,
         "license": {"name": "CC0-1.0", "title": "CC0", "path": "https://creativecommons.org/"},
         "update_frequency": "tidak_diperbarui",
-        "sources": [{"publisher": "Generator uji " + HOSTILE, "url": None}],
+        "sources": [{"publisher": "Generator uji " + HOSTILE, "url": None,
+                     "page_date": None, "accessed": None}],
         "columns": {c: {"id": c, "en": c} for c in ("id", "label", "nilai")},
         "charts": [{"id": "uji-grafik", "type": "bar", "title": text, "description": text,
                     "category": {"field": "label", "title": text},

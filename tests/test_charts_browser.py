@@ -1,10 +1,12 @@
 """Charts in headless Chromium: the static SVG shows without JavaScript; the interactive chart
-loads from this site only after the reader asks (also after instant navigation); every
-download resolves; the embed page works alone; axe-core finds no serious violation; hostile
-data stays text."""
+loads from this site only after the reader asks (also after instant navigation); the citation
+gets the reader's access date from the script, and claims none without it; every download
+resolves; the embed page works alone; axe-core finds no serious violation; hostile data stays
+text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import urllib.request
 
@@ -12,11 +14,13 @@ import pytest
 from conftest import free_port, serve
 from test_charts import HOSTILE, add_hostile_dataset
 
-from opendata import charts, paths, pipeline
+from opendata import charts, i18n, paths, pipeline
 
 PAGE = "dataset/indikator/"
 CHART = "#grafik-tpt-kota-serang"
 BAR = "#grafik-tpt-kabupaten-kota-banten"
+CITATION = f"{CHART} .od-chart__citation"
+ACCESSED = {"id": "diakses", "en": "accessed"}
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:
@@ -87,6 +91,51 @@ def test_interactive_chart_works_after_instant_navigation(open_page, site_url):
     button.click()
     page.wait_for_selector(f"{CHART} .od-chart__interactive:not([hidden]) svg.marks")
     assert recorder.errors == [] and recorder.foreign == []
+
+
+def days_around_now(lang: str) -> set[str]:
+    """Today in `lang` as the catalogue formats dates, and its neighbours (a test run at
+    midnight, a browser in another time zone)."""
+    today = dt.date.today()
+    return {i18n.date(today + dt.timedelta(days=d), lang) for d in (-1, 0, 1)}
+
+
+def dated_citation(page, lang: str) -> str:
+    page.wait_for_function("([sel, word]) => document.querySelector(sel).textContent"
+                           ".includes(word)", arg=[CITATION, ACCESSED[lang]])
+    return page.locator(CITATION).text_content()
+
+
+@pytest.mark.parametrize("lang", paths.LANGUAGES)
+def test_citation_states_the_readers_access_date(open_page, lang):
+    page, recorder = open_page(paths.language_root(lang) + PAGE)
+    text = dated_citation(page, lang)
+    dated = page.locator(CITATION).get_attribute("data-od-cite-dated")
+    assert any(text == dated.replace("{date}", day) for day in days_around_now(lang)), text
+    assert recorder.errors == []
+
+
+@pytest.mark.parametrize("lang", paths.LANGUAGES)
+def test_citation_without_javascript_claims_no_access_date(open_page, lang):
+    page, _ = open_page(paths.language_root(lang) + PAGE, javascript=False)
+    text = page.locator(CITATION).text_content()
+    assert text == page.locator(CITATION).get_attribute("data-od-cite-undated")
+    assert ACCESSED[lang] not in text and "{date}" not in text
+    assert not any(day in text for day in days_around_now(lang))
+    assert "dataset/indikator/#grafik-tpt-kota-serang" in text
+
+
+def test_citation_is_dated_after_instant_navigation(open_page, site_url):
+    page, recorder = open_page("en/katalog/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.evaluate("home => [...document.querySelectorAll('a.md-nav__link')]"
+                  ".find(a => a.href === home).click()", site_url + "en/")
+    page.wait_for_url(site_url + "en/")
+    text = dated_citation(page, "en")
+    assert page.evaluate("window.__sameDocument === true"), "instant navigation did not happen"
+    assert any(f"(accessed {day})." in text for day in days_around_now("en")), text
+    assert recorder.errors == []
 
 
 def test_english_chart_uses_english_numbers(open_page):

@@ -1,7 +1,10 @@
 /* Charts: the static SVG is already in the page. This script only (1) shows the "interactive
    chart" button, and loads vega + vega-lite + vega-embed from this site when a reader clicks it,
-   and (2) adds "copy" buttons to the citation and embed code. It runs on every page change of
-   mkdocs-material's instant navigation (document$), or once on DOMContentLoaded without it. */
+   (2) adds "copy" buttons to the citation and embed code, and (3) writes the reader's access
+   date into each citation: the built page cannot know it, so it carries the catalogue's dated
+   wording in data-od-cite-dated ("{date}" marks the slot) and shows the undated one. It runs on
+   every page change of mkdocs-material's instant navigation (document$), or once on
+   DOMContentLoaded without it. */
 (function () {
   "use strict";
   var bundle = null;
@@ -63,7 +66,23 @@
     });
   }
 
+  function today(locale) {
+    return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric" })
+      .format(new Date());
+  }
+
+  function dateCitation(element) {
+    var parts = (element.getAttribute("data-od-cite-dated") || "").split("{date}");
+    if (parts.length !== 2) return;
+    try {
+      element.textContent = parts[0] + today(element.getAttribute("data-od-cite-locale")) + parts[1];
+    } catch (e) {
+      element.textContent = element.getAttribute("data-od-cite-undated");
+    }
+  }
+
   function init() {
+    document.querySelectorAll("[data-od-cite-dated]").forEach(dateCitation);
     document.querySelectorAll("[data-od-chart-open]").forEach(function (button) {
       if (button.hasAttribute("data-od-ready")) return;
       button.setAttribute("data-od-ready", "");
