@@ -55,6 +55,16 @@ def test_every_page_declares_its_language(built_site):
             assert f'<html lang="{lang}"' in text, page
 
 
+def test_landmark_names_are_in_the_page_language(built_site):
+    """The theme's Indonesian file names the header landmark in English; ours does not."""
+    labels = {lang: set(re.findall(r'aria-label="([^"]*)"', (
+        built_site / paths.language_root(lang) / "index.html").read_text(encoding="utf-8")))
+        for lang in paths.LANGUAGES}
+    assert "Kepala halaman" in labels["id"] and "Header" not in labels["id"]
+    assert "Header" in labels["en"]
+    assert not ({"Search", "Navigation", "Table of contents"} & labels["id"])
+
+
 def test_hreflang_alternates_in_every_page_head(built_site, site_url):
     for page in pages_of(built_site, "id"):
         if not page.endswith("index.html"):
