@@ -38,8 +38,10 @@ test: install browser ## every test, the browser tests included
 serve: site ## build, then serve site/ on http://127.0.0.1:8000/
 	$(PY) build.py serve
 
-bench: site ## print page sizes and timings (bench/)
-	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+bench: site browser ## print page sizes and timings (bench/); needs the built site and chromium
+	@failed=; for script in bench/*.py; do \
+	  CHROMIUM="$(CHROMIUM)" $(PY) $$script || failed="$$failed $$script"; done; \
+	  test -z "$$failed" || { echo "bench failed (over budget or error):$$failed"; exit 1; }
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check .

@@ -14,6 +14,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import os
 import socket
 import sys
 import tempfile
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 BUDGET = 100 * 1024
 PAGES = ["dataset/indikator/", "", "en/dataset/program_pelatihan/"]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")   # as tests/conftest.py
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
