@@ -21,6 +21,9 @@ from .catalog import Catalog
 from .figures import Figure
 
 SAFE_SCHEMES = ("https", "tel", "mailto")
+# Rows in a dataset page's preview table: enough to see what the data looks like, few
+# enough that the page stays light on a phone; every row is in the downloads.
+PREVIEW_ROWS = 50
 
 
 @dataclass
@@ -87,6 +90,7 @@ def environment(lang: str) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.globals.update(t=lambda key, **params: i18n.t(key, lang, **params), lang=lang,
+                       preview_rows=PREVIEW_ROWS,
                        url=_url, page=_page_url, paths=paths, has=i18n.has,
                        fparams=lambda f: figure_params(f, lang))
     env.filters.update(

@@ -493,3 +493,18 @@ def test_corrections_go_to_the_repository_github_actions_builds(monkeypatch):
     monkeypatch.delenv("REPO_URL")
     monkeypatch.delenv("GITHUB_REPOSITORY")
     assert pipeline.repo_url() is None
+
+
+def test_preview_is_short_says_so_and_stays_out_of_the_search_index(built_site):
+    from opendata.pages import PREVIEW_ROWS
+
+    dataset = load_catalog(paths.ROOT)["indikator"]
+    assert len(dataset.rows) > PREVIEW_ROWS
+    html = (built_site / "dataset" / "indikator" / "index.html").read_text(encoding="utf-8")
+    preview = re.search(r'<table class="od-table od-preview">.*?</table>', html, re.S).group(0)
+    assert preview.count("<tr>") == PREVIEW_ROWS + 1  # the header row and the first rows
+    assert f"Menampilkan {PREVIEW_ROWS} dari {len(dataset.rows)} baris" in html
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    shown_id = dataset.rows[0]["id"]  # in the preview, so in the page, not in the index
+    assert shown_id in preview
+    assert not any(shown_id in doc["text"] for doc in index["docs"])
