@@ -43,13 +43,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import functools
-    import http.server
+    from opendata import localserver
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=args.dir)
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+    with localserver.server(Path(args.dir), args.port, quiet=False) as httpd:
         print(f"http://127.0.0.1:{args.port}/  (Ctrl+C)")
-        server.serve_forever()
+        httpd.serve_forever()
     return 0
 
 

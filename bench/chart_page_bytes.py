@@ -11,44 +11,27 @@ Exits 1 when the first load of a page exceeds the budget (100 KB gzip).
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import os
-import socket
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from opendata import localserver, pipeline  # noqa: E402
 
 BUDGET = 100 * 1024
 PAGES = ["dataset/indikator/", "", "en/dataset/program_pelatihan/"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")   # as tests/conftest.py
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{port}/"
+def serve(folder: Path):
+    return localserver.serve_in_background(folder)
 
 
 def build(out: Path, url: str) -> Path:
-    import os
-
-    from opendata import pipeline
-
     os.environ["SITE_URL"] = url
     pipeline.build(ROOT, out)
     return out

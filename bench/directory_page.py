@@ -19,15 +19,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
-import http.server
 import os
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -36,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from lpks_synthetic import copy_project, synthetic_registry  # noqa: E402
 
-from opendata import paths, pipeline  # noqa: E402
+from opendata import localserver, paths, pipeline  # noqa: E402
 
 BUDGET = 100 * 1024          # gzip bytes, first load, real registry
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -54,19 +50,8 @@ CHANGE = """async () => {
 }"""
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{port}/"
+def serve(folder: Path):
+    return localserver.serve_in_background(folder)
 
 
 def build(root: Path, out: Path, url: str) -> Path:

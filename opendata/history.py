@@ -22,11 +22,6 @@ def last_changed(root: Path, *relpaths: str) -> str | None:
     return out.strip() or None if out is not None else None
 
 
-def head_date(root: Path) -> str | None:
-    out = git(root, "log", "-1", "--format=%cs")
-    return (out or "").strip() or None
-
-
 # --- releases: the first-parent history of HEAD, read as bytes where data is concerned -------
 
 def is_repository(root: Path) -> bool:

@@ -3,17 +3,15 @@ localhost, and headless Debian Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import os
 import shutil
 import socket
-import threading
 from pathlib import Path
 
 import pytest
 
-from opendata import paths, pipeline
+from opendata import localserver, paths, pipeline
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,16 +26,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def serve(directory: Path, port: int):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return localserver.serve_in_background(directory, port)[0]
+
+
+@contextlib.contextmanager
+def environment(**settings: str):
+    """Set environment variables (SITE_URL, REPO_URL, ...) for a build, then restore them."""
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 REPO_URL = "https://github.com/contoh/data-ketenagakerjaan-kota-serang"  # where corrections go
@@ -57,17 +62,8 @@ def site_url(site_port) -> str:
 def built_site(tmp_path_factory, site_url) -> Path:
     """The real datasets built into a temporary folder, with the test server's URL."""
     out = tmp_path_factory.mktemp("built") / "site"
-    settings = {"SITE_URL": site_url, "REPO_URL": REPO_URL}
-    previous = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
+    with environment(SITE_URL=site_url, REPO_URL=REPO_URL):
         pipeline.build(paths.ROOT, out)
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return out
 
 

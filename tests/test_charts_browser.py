@@ -7,11 +7,10 @@ text."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import urllib.request
 
 import pytest
-from conftest import free_port, serve
+from conftest import environment, free_port, serve
 from test_charts import HOSTILE, add_hostile_dataset
 
 from opendata import charts, i18n, paths, pipeline
@@ -209,15 +208,8 @@ def test_hostile_cells_do_not_break_out_of_the_page(browser, project_copy, tmp_p
     add_hostile_dataset(project_copy)
     port = free_port()
     out = tmp_path / "site"
-    previous = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = f"http://127.0.0.1:{port}/"
-    try:
+    with environment(SITE_URL=f"http://127.0.0.1:{port}/"):
         pipeline.build(project_copy, out)
-    finally:
-        if previous is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = previous
     httpd = serve(out, port)
     context = browser.new_context()
     try:

@@ -4,13 +4,12 @@ markup and links. Expected rows are computed here from the CSV rows, not by the 
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Recorder, free_port, serve
+from conftest import Recorder, environment, free_port, serve
 from lpks_synthetic import (
     UNKNOWN,
     copy_project,
@@ -216,15 +215,8 @@ def test_english_directory_shows_english_labels(open_page):
 # --- a synthetic registry of 2,000 institutions ---------------------------------------------
 
 def build_copy(root: Path, out: Path, url: str) -> Path:
-    previous = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = url
-    try:
+    with environment(SITE_URL=url):
         pipeline.build(root, out)
-    finally:
-        if previous is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = previous
     return out
 
 
