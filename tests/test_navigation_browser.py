@@ -4,6 +4,7 @@ data (the theme runs the content's inline scripts as JavaScript, whatever their 
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from opendata import paths
@@ -43,3 +44,22 @@ def test_catalogue_to_every_dataset_page_and_its_history_without_errors(open_pag
         assert page.evaluate("window.__sameDocument === true"), "instant navigation did not happen"
         assert recorder.errors == [], recorder.errors
         assert recorder.foreign == []
+
+
+# One page of every kind the site has, in both languages (the chart and directory pages have
+# their own checks in test_charts_browser.py and test_directory_browser.py).
+KINDS = ["", "katalog/", "tentang/", "dataset/wilayah/", "dataset/lpks/",
+         "dataset/indikator/riwayat/", "data/indikator/1.0.0/", "grafik/tpt-kota-serang.html"]
+
+
+@pytest.mark.parametrize("path", [root + kind for root in ("", "en/") for kind in KINDS])
+def test_axe_finds_no_serious_violation_on_any_kind_of_page(open_page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, recorder = open_page(path)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert recorder.errors == [] and recorder.foreign == []
