@@ -63,3 +63,21 @@ def test_axe_finds_no_serious_violation_on_any_kind_of_page(open_page, path):
                for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
     assert recorder.errors == [] and recorder.foreign == []
+
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+
+
+@pytest.mark.parametrize("path", KINDS + ["lpks/", "wilayah/curug/", "lpks/tambah/", "dataset/indikator/"])
+def test_a_phone_screen_never_scrolls_sideways(open_page, path):
+    """Wide tables scroll inside their own box; the page itself fits a 360 px phone."""
+    page, _ = open_page(path, **PHONE)
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 361
+                && !e.closest('.od-table-wrap, pre, .md-sidebar, .md-search, [hidden]')
+                && getComputedStyle(e).position !== 'fixed')
+        .slice(0, 5).map(e => e.tagName + '.' + e.className)""")
+    assert width <= 360 and wide == [], wide
