@@ -229,3 +229,24 @@ def test_no_stage_reads_the_clock():
                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                if clock.search(line)]
     assert readers == []
+
+
+def test_published_release_files_never_change(built_site):
+    """Every file of every release already published keeps its bytes, whatever changes in
+    the code that writes JSON, XLSX, ZIP or datapackage.json: a researcher's checksum must
+    still verify years later. tests/fixtures/published_releases.json holds the SHA-256 of
+    each published file. When a version is released, add its sums (copy them from the
+    built site's data/<name>/<version>/SHA256SUMS); never edit the sums of an older one —
+    if this test fails, the change altered published files and must be undone."""
+    from pathlib import Path
+
+    published = json.loads((Path(__file__).parent / "fixtures" / "published_releases.json")
+                           .read_text(encoding="utf-8"))
+    changed = []
+    for release, files in published.items():
+        for file, digest in files.items():
+            path = built_site / "data" / release / file
+            if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                changed.append(f"data/{release}/{file}")
+    assert changed == []
+    assert {"indikator/1.0.0", "lpks/1.0.0", "wilayah/1.0.0"} <= set(published)
