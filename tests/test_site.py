@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,6 +62,9 @@ def test_home_shows_latest_tpt_with_year_source_and_version(built_site):
     assert 'href="#tpt-terbaru"' in html  # permalink anchor
     english = figure_html(built_site, "tpt-terbaru", "en")
     assert f"{value}%" in english
+    # the publisher, named in Indonesian, is marked as Indonesian on the English page
+    assert re.search(r'<span lang="id"><a [^>]*>' + re.escape(html_escape(row["sumber_penerbit"])),
+                     english)
 
 
 def test_home_shows_change_since_earliest_year(built_site):
