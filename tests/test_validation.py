@@ -72,8 +72,11 @@ def test_no_error_limit(tmp_path):
     ("-2+3+cmd|' /C calc'!A0", True),     # DDE: letters after the sign
     ("+A1", True),
     ("\tLembaga", True),
-    ("+62 254 123456", False),            # a phone number in international form
+    ("+62254123456", False),              # a phone number in international form
     ("-", False),                         # a placeholder for "none"
+    ("-1.5", False),
+    ("+62 254 123456", True),             # Excel evaluates this one (space: intersection)
+    ("-2+3", True),
     ("(0254) 123-456", False),
     ("Lembaga = pelatihan", False),
 ])

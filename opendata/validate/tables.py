@@ -119,10 +119,11 @@ def list_references(catalog: Catalog, dataset: Dataset) -> list[Problem]:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A leading + or - followed only by digits and number punctuation is a phone number
-# ("+62 254 123456"), a signed figure or a "-" placeholder: a spreadsheet may read it as a
-# number, but it calls no function and refers to no cell, so it cannot run anything.
-NUMBER_LIKE = re.compile(r"[+-][0-9 ().,/-]*")
+# A leading + or - followed only by digits, dots and commas is a signed number, a phone number
+# written without spaces ("+62254123456") or a "-" placeholder: a spreadsheet reads it as a
+# number or as text, never as a formula. With spaces or other signs ("+62 254 1234",
+# "-2+3") it would evaluate it, so those are refused like "=".
+NUMBER_LIKE = re.compile(r"[+-][0-9.,]*")
 
 
 def formula_cells(dataset: Dataset) -> list[Problem]:
