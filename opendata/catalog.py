@@ -197,6 +197,10 @@ def _parse_csv(raw: bytes, path: Path, root: Path, problems: list[Problem]):
         problems.append(Problem(file=file, code="csv_empty"))
         return None, ()
     header = tuple(records[0])
+    if len(header) == 1 and ";" in header[0]:
+        # Excel with Indonesian regional settings saves "CSV" with semicolons
+        problems.append(Problem(file=file, code="csv_semicolon", row=1))
+        return None, ()
     # short or long rows are frictionless's to report (missing-cell, extra-cell); keep going
     rows = tuple(dict(zip(header, record, strict=False)) for record in records[1:])
     return header, rows

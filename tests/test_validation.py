@@ -113,6 +113,21 @@ def test_missing_and_unreadable_files_are_problems_not_crashes(tmp_path):
     assert (META, "yaml_invalid") in codes
 
 
+def test_excel_csv_with_semicolons_is_named_and_the_rest_is_still_checked(tmp_path):
+    """Excel with Indonesian regional settings writes ';'. The file is named once, and the
+    dataset that refers to it still gets every other check of its rows."""
+    root = tmp_path / "root"
+    shutil.copytree(BROKEN, root)
+    (root / "datasets/area/area.csv").write_bytes(
+        "\ufeffkode;nama\r\n36.73.01;Cipocok Jaya\r\n36.73.02;Curug\r\n".encode("utf-8"))
+    problems = found(root)
+    assert [p for p in problems if p[0] == "datasets/area/area.csv"] == [
+        ("datasets/area/area.csv", 1, None, "csv_semicolon")]
+    assert (CSV, None, "area_kode", "foreign_key_unchecked") in problems
+    assert (CSV, 3, "persen", "type-error") in problems and (CSV, 5, "id", "primary-key") in problems
+    assert not [p for p in problems if p[3] == "frictionless"]
+
+
 def test_excel_csv_that_is_not_utf8_is_named(tmp_path):
     root = tmp_path / "root"
     shutil.copytree(BROKEN, root)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from frictionless import Checklist, Package, Resource, Schema
+from frictionless.formats import CsvControl
 
 from ..catalog import Catalog, Dataset
 from ..problems import Problem
@@ -19,9 +20,14 @@ LABELS = {"incorrect-label", "missing-label", "extra-label", "duplicate-label", 
 
 
 def validate_tables(catalog: Catalog) -> list[Problem]:
-    resources = {d.name: _resource(d) for d in catalog.datasets if _schema_ok(d)}
-    Package(resources=list(resources.values()))  # joins them so foreign keys resolve
+    readable = {d.name for d in catalog.datasets if _schema_ok(d)}
     problems: list[Problem] = []
+    resources = {}
+    for dataset in catalog.datasets:
+        if dataset.name in readable:
+            resources[dataset.name], unresolved = _resource(dataset, readable)
+            problems += unresolved
+    Package(resources=list(resources.values()))  # joins them so foreign keys resolve
     for dataset in catalog.datasets:
         if dataset.name not in resources:
             continue
@@ -37,9 +43,26 @@ def _schema_ok(dataset: Dataset) -> bool:
     return Schema.validate_descriptor(dataset.schema).valid
 
 
-def _resource(dataset: Dataset) -> Resource:
-    return Resource(dataset.csv_bytes, format="csv", encoding="utf-8", name=dataset.name,
-                    schema=Schema.from_descriptor(dataset.schema))
+def _resource(dataset: Dataset, readable: set[str]) -> tuple[Resource, list[Problem]]:
+    """The frictionless resource, with the foreign keys it can check. A key into a dataset
+    that could not be read is left out and named, so the rest of the rows are still checked
+    (frictionless would otherwise stop at one resource error)."""
+    schema, unresolved = dict(dataset.schema), []
+    keys = schema.get("foreignKeys") or []
+    target = lambda fk: (fk.get("reference") or {}).get("resource") or dataset.name  # noqa: E731
+    schema["foreignKeys"] = [fk for fk in keys if target(fk) in readable]
+    for fk in keys:
+        if target(fk) not in readable:
+            fields = fk.get("fields")
+            unresolved.append(Problem(
+                file=dataset.csv_file, code="foreign_key_unchecked",
+                column=fields if isinstance(fields, str) else ", ".join(fields or []),
+                params={"resource": target(fk)}))
+    # comma, always: the published CSV is read by everyone with the default dialect, so
+    # frictionless must not sniff another delimiter that catalog.py would not read
+    resource = Resource(dataset.csv_bytes, format="csv", encoding="utf-8", name=dataset.name,
+                        control=CsvControl(delimiter=","), schema=Schema.from_descriptor(schema))
+    return resource, unresolved
 
 
 def _problem(dataset: Dataset, error) -> Problem:
