@@ -128,6 +128,18 @@ def test_excel_csv_with_semicolons_is_named_and_the_rest_is_still_checked(tmp_pa
     assert not [p for p in problems if p[3] == "frictionless"]
 
 
+def test_a_foreign_key_to_a_dataset_that_does_not_exist_names_the_schema(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(BROKEN, root)
+    schema = root / "schemas/lembaga.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"resource": "area"',
+                                                                 '"resource": "areaa"'),
+                      encoding="utf-8")
+    problems = found(root)
+    assert ("schemas/lembaga.schema.json", None, "area_kode", "foreign_key_unknown") in problems
+    assert not [p for p in problems if p[3] in ("foreign_key_unchecked", "frictionless")]
+
+
 def test_excel_csv_that_is_not_utf8_is_named(tmp_path):
     root = tmp_path / "root"
     shutil.copytree(BROKEN, root)
@@ -188,6 +200,14 @@ def test_declared_time_coverage_must_match_the_year_column(project_copy):
     [problem] = [p for p in validate(load_catalog(project_copy)) if p.code == "temporal_mismatch"]
     assert (problem.file, problem.column) == ("datasets/program_pelatihan/metadata.yml", "tahun")
     assert "temporal.start: 2024" in report.action(problem, "en")
+    csv_file = project_copy / "datasets/program_pelatihan/program_pelatihan.csv"
+    header, first, *rest = csv_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    year = header.split(",").index("tahun")
+    cells = first.split(",")
+    cells[year] = "²"  # not a year: the schema reports it, the temporal check must not crash
+    csv_file.write_text(header + ",".join(cells) + "".join(rest), encoding="utf-8")
+    codes = [(p.code, p.column) for p in validate(load_catalog(project_copy))]
+    assert ("type-error", "tahun") in codes
     meta.write_text(text.replace("  column: tahun\n", "  column: tahun_mulai\n"), encoding="utf-8")
     codes = [(p.code, p.column) for p in validate(load_catalog(project_copy))]
     assert ("temporal_column_unknown", "tahun_mulai") in codes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from frictionless import Schema
@@ -41,8 +42,8 @@ def _temporal_problems(dataset: Dataset) -> list[Problem]:
     if not dataset.field(column) or column not in (dataset.header or ()):
         return [Problem(file=dataset.metadata_file, code="temporal_column_unknown",
                         column=column, params={"column": column})]
-    years = sorted({int(v) for v in (r.get(column) for r in dataset.rows)
-                    if v and str(v).strip().isdigit()})
+    years = sorted({int(v) for v in (str(r.get(column) or "").strip() for r in dataset.rows)
+                    if re.fullmatch(r"[0-9]{1,4}", v)})  # other cells are the schema's to report
     if not years or (temporal.get("start"), temporal.get("end")) == (years[0], years[-1]):
         return []
     return [Problem(file=dataset.metadata_file, code="temporal_mismatch", column=column,
