@@ -8,6 +8,7 @@ import re
 from frictionless import Checklist, Package, Resource, Schema
 from frictionless.formats import CsvControl
 
+from .. import paths
 from ..catalog import Catalog, Dataset
 from ..problems import Problem
 
@@ -54,8 +55,10 @@ def _resource(dataset: Dataset, readable: set[str]) -> tuple[Resource, list[Prob
     for fk in keys:
         if target(fk) not in readable:
             fields = fk.get("fields")
+            exists = paths.csv_path(dataset.root, target(fk)).parent.is_dir()
             unresolved.append(Problem(
-                file=dataset.csv_file, code="foreign_key_unchecked",
+                file=dataset.schema_file if not exists else dataset.csv_file,
+                code="foreign_key_unchecked" if exists else "foreign_key_unknown",
                 column=fields if isinstance(fields, str) else ", ".join(fields or []),
                 params={"resource": target(fk)}))
     # comma, always: the published CSV is read by everyone with the default dialect, so
