@@ -160,7 +160,9 @@ def _size(n: int, lang: str) -> str:
 
 def script_json(value) -> Markup:
     """JSON for a <script> element: <, > and & escaped, so data cannot close the element."""
-    text = json.dumps(value, ensure_ascii=False, indent=None, separators=(",", ":"))
+    # ASCII only: the text travels through YAML front matter, which folds some characters
+    # (U+0085) into spaces; \uXXXX escapes come through unchanged
+    text = json.dumps(value, ensure_ascii=True, indent=None, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 

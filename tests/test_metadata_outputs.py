@@ -110,6 +110,17 @@ def test_json_for_a_script_element_cannot_close_it():
     assert json.loads(text) == hostile
 
 
+def test_json_ld_survives_the_front_matter_unchanged():
+    """The page's JSON-LD travels through YAML front matter, read back by mkdocs."""
+    from mkdocs.utils.meta import get_data
+
+    hostile = {"name": "</script>\u0085nel\u2028ls\u2029ps 'q' \"d\" ---\na: b # c {date} é"}
+    _, meta = get_data(pages.document("Judul", "<p>isi</p>", linked_data=[hostile]))
+    [text] = meta["linked_data"]
+    assert text.isascii() and "<" not in text
+    assert json.loads(text) == hostile
+
+
 def test_dcat_catalogue_describes_every_dataset_and_distribution(release_repo, release_site):
     catalogue = json.loads((release_site / "dcat.jsonld").read_text(encoding="utf-8"))
     assert catalogue["@type"] == "dcat:Catalog"
