@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f
 CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install validate site test browser serve bench lint clean
+.PHONY: help install validate site test browser serve bench lint clean pin-releases
 
 help: ## this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test: install browser ## every test, the browser tests included
 
 serve: site ## build, then serve site/ on http://127.0.0.1:8000/
 	$(PY) build.py serve
+
+pin-releases: site ## add the checksums of newly released versions to tests/fixtures/published_releases.json
+	$(PY) tests/release_pins.py site
 
 bench: site browser ## print page sizes and timings (bench/); needs the built site and chromium
 	@failed=; for script in bench/*.py; do \
