@@ -27,10 +27,6 @@ PAGES = ["dataset/indikator/", "", "en/dataset/program_pelatihan/"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")   # as tests/conftest.py
 
 
-def serve(folder: Path):
-    return localserver.serve_in_background(folder)
-
-
 def build(out: Path, url: str) -> Path:
     os.environ["SITE_URL"] = url
     pipeline.build(ROOT, out)
@@ -111,10 +107,10 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.site)
         if args.build or not (folder / "index.html").exists():
-            server, base = serve(Path(tmp) / "site")
+            server, base = localserver.serve_in_background(Path(tmp) / "site")
             build(Path(tmp) / "site", base)
         else:
-            server, base = serve(folder)
+            server, base = localserver.serve_in_background(folder)
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,

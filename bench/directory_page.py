@@ -50,10 +50,6 @@ CHANGE = """async () => {
 }"""
 
 
-def serve(folder: Path):
-    return localserver.serve_in_background(folder)
-
-
 def build(root: Path, out: Path, url: str) -> Path:
     os.environ["SITE_URL"] = url
     pipeline.build(root, out)
@@ -129,7 +125,7 @@ def main(argv=None) -> int:
         synthetic_registry(synthetic_root, 2000)
         sites = {}
         for name, root in (("real registry", paths.ROOT), ("synthetic 2,000", synthetic_root)):
-            server, url = serve(work / name.split()[0])
+            server, url = localserver.serve_in_background(work / name.split()[0])
             build(root, work / name.split()[0], url)
             sites[name] = (server, url)
         with sync_playwright() as p:

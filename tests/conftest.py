@@ -30,6 +30,15 @@ def serve(directory: Path, port: int):
     return localserver.serve_in_background(directory, port)[0]
 
 
+def serious_violations(page) -> list:
+    """axe-core's serious and critical findings on the page: (rule, first targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
 @contextlib.contextmanager
 def environment(**settings: str):
     """Set environment variables (SITE_URL, REPO_URL, ...) for a build, then restore them."""

@@ -10,7 +10,7 @@ import datetime as dt
 import urllib.request
 
 import pytest
-from conftest import environment, free_port, serve
+from conftest import environment, free_port, serious_violations, serve
 from test_charts import HOSTILE, add_hostile_dataset
 
 from opendata import charts, i18n, paths, pipeline
@@ -192,16 +192,11 @@ def test_home_page_shows_the_tpt_chart(open_page):
 
 
 def test_axe_finds_no_serious_violation_on_a_chart_page(open_page):
-    from axe_playwright_python.sync_playwright import Axe
-
     page, _ = open_page(PAGE)
     page.wait_for_load_state("networkidle")
     for details in page.locator(".od-chart details").all():
         details.evaluate("d => d.open = true")
-    results = Axe().run(page)
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == []
+    assert serious_violations(page) == []
 
 
 def test_hostile_cells_do_not_break_out_of_the_page(browser, project_copy, tmp_path):

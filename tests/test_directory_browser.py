@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Recorder, environment, free_port, serve
+from conftest import Recorder, environment, free_port, serious_violations, serve
 from lpks_synthetic import (
     UNKNOWN,
     copy_project,
@@ -187,14 +187,6 @@ def test_directory_pages_load_nothing_from_other_hosts(open_page, path):
     page, recorder = open_page(path)
     page.wait_for_load_state("networkidle")
     assert recorder.errors == [] and recorder.foreign == []
-
-
-def serious_violations(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("path", ["lpks/?kecamatan=tidak_diketahui", "lpks/cakupan/",

@@ -5,6 +5,7 @@ data (the theme runs the content's inline scripts as JavaScript, whatever their 
 from __future__ import annotations
 
 import pytest
+from conftest import serious_violations
 from playwright.sync_api import expect
 
 from opendata import paths
@@ -54,14 +55,9 @@ KINDS = ["", "katalog/", "tentang/", "dataset/wilayah/", "dataset/lpks/",
 
 @pytest.mark.parametrize("path", [root + kind for root in ("", "en/") for kind in KINDS])
 def test_axe_finds_no_serious_violation_on_any_kind_of_page(open_page, path):
-    from axe_playwright_python.sync_playwright import Axe
-
     page, recorder = open_page(path)
     page.wait_for_load_state("networkidle")
-    results = Axe().run(page)
-    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_violations(page) == []
     assert recorder.errors == [] and recorder.foreign == []
 
 

@@ -39,7 +39,7 @@ def _temporal_problems(dataset: Dataset) -> list[Problem]:
     if not isinstance(temporal, dict) or not temporal.get("column"):
         return []
     column = temporal["column"]
-    if not dataset.field(column) or column not in (dataset.header or ()):
+    if not dataset.field(column) or column not in dataset.header:
         return [Problem(file=dataset.metadata_file, code="temporal_column_unknown",
                         column=column, params={"column": column})]
     years = sorted({int(v) for v in (str(r.get(column) or "").strip() for r in dataset.rows)
