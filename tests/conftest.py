@@ -54,6 +54,21 @@ def environment(**settings: str):
                 os.environ[key] = value
 
 
+# Tiers: a test that uses a built site is a `build` test, one that drives chromium a `browser`
+# test (marked here by the fixtures they use; tests that build by themselves carry the mark).
+BUILD_FIXTURES = {"built_site", "server", "release_site", "open_page"}
+BROWSER_FIXTURES = {"browser", "open_page"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BUILD_FIXTURES:
+            item.add_marker(pytest.mark.build)
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+
+
 REPO_URL = "https://github.com/contoh/data-ketenagakerjaan-kota-serang"  # where corrections go
 
 

@@ -273,6 +273,7 @@ def edit_metadata(root: Path, name: str, change) -> None:
     file.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+@pytest.mark.build
 def test_a_new_chart_needs_no_python(project_copy):
     def add(metadata):
         metadata["charts"].append({
@@ -368,6 +369,7 @@ def add_hostile_dataset(root: Path) -> None:
         yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
 
 
+@pytest.mark.build
 def test_hostile_cells_stay_text(project_copy):
     add_hostile_dataset(project_copy)
     catalog = pipeline.load_valid(project_copy)

@@ -136,6 +136,7 @@ def test_datapackage_gives_size_and_hash_of_each_file(release_repo, release_site
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.build
 def test_editing_a_released_version_without_raising_it_fails_validation(release_repo, tmp_path):
     root = clone(release_repo.root, tmp_path / "edit")
     csv_file = paths.csv_path(root, "indikator")

@@ -415,6 +415,7 @@ def test_no_page_requests_another_host(built_site, site_url):
 
 # --- escaping ---------------------------------------------------------------------------------
 
+@pytest.mark.build
 def test_data_never_becomes_markup_or_markdown(project_copy, tmp_path):
     bidang = project_copy / "datasets/bidang/bidang.csv"
     rows = list(csv.DictReader(io.StringIO(bidang.read_text(encoding="utf-8"))))
@@ -441,6 +442,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.build
 def test_failed_validation_leaves_the_previous_site_byte_identical(project_copy, tmp_path):
     out = tmp_path / "site"
     pipeline.build(project_copy, out)
@@ -453,6 +455,7 @@ def test_failed_validation_leaves_the_previous_site_byte_identical(project_copy,
     assert not list(tmp_path.glob(".build-*"))  # the temporary folder is gone
 
 
+@pytest.mark.build
 def test_failed_mkdocs_build_leaves_the_previous_site_byte_identical(project_copy, tmp_path):
     out = tmp_path / "site"
     pipeline.build(project_copy, out)
