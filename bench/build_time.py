@@ -11,21 +11,23 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
 
-from opendata import paths, pipeline  # noqa: E402
+from opendata import pipeline  # noqa: E402
 from opendata.catalog import load_catalog  # noqa: E402
 from opendata.validate import validate  # noqa: E402
+
+from support import ROOT  # noqa: E402
 
 
 def main() -> int:
     start = time.perf_counter()
-    catalog = load_catalog(paths.ROOT)
+    catalog = load_catalog(ROOT)
     problems = validate(catalog)
     validated = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        pipeline.build(paths.ROOT, Path(tmp) / "site")
+        pipeline.build(ROOT, Path(tmp) / "site")
         built = time.perf_counter() - start
         files = [p for p in (Path(tmp) / "site").rglob("*") if p.is_file()]
         raw = sum(p.stat().st_size for p in files)

@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from lpks_synthetic import copy_project, synthetic_registry  # noqa: E402
+from opendata import localserver, pipeline  # noqa: E402
 
-from opendata import localserver, paths, pipeline  # noqa: E402
+from lpks_synthetic import copy_project, synthetic_registry  # noqa: E402
 
 BUDGET = 100 * 1024          # gzip bytes, first load, real registry
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -124,7 +124,7 @@ def main(argv=None) -> int:
         synthetic_root = copy_project(work / "project")
         synthetic_registry(synthetic_root, 2000)
         sites = {}
-        for name, root in (("real registry", paths.ROOT), ("synthetic 2,000", synthetic_root)):
+        for name, root in (("real registry", ROOT), ("synthetic 2,000", synthetic_root)):
             server, url = localserver.serve_in_background(work / name.split()[0])
             build(root, work / name.split()[0], url)
             sites[name] = (server, url)

@@ -12,10 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
 
-from opendata import metadata, paths, releases  # noqa: E402
+from opendata import metadata, releases  # noqa: E402
 from opendata.catalog import Dataset, load_catalog  # noqa: E402
+
+from support import ROOT  # noqa: E402
 
 
 def timed(function, *args):
@@ -43,7 +45,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
 
-    catalog = load_catalog(paths.ROOT)
+    catalog = load_catalog(ROOT)
     found, seconds = timed(releases.collect, catalog)
     count = sum(len(r) for r in found.values())
     print(f"history of {len(found)} datasets, {count} release(s): {seconds:.2f} s (cold)")
@@ -51,7 +53,7 @@ def main() -> int:
     files = {p: d for rs in found.values() for r in rs for p, d in r.files.items()}
     print(f"release files: {len(files)} files, {sum(map(len, files.values())) / 1024:.0f} KB, "
           f"{seconds:.2f} s")
-    contribution, seconds = timed(metadata.stage, catalog, paths.ROOT, "https://example.test/")
+    contribution, seconds = timed(metadata.stage, catalog, ROOT, "https://example.test/")
     size = sum(map(len, contribution.static.values()))
     print(f"metadata stage: {len(contribution.static)} files, {size / 1024:.0f} KB, {seconds:.2f} s")
 

@@ -1,1 +1,1 @@
-"""Data Ketenagakerjaan Kota Serang: the stages that turn datasets/ into site/."""
+"""opendata: validate versioned CSV datasets and publish them as a bilingual open-data site."""

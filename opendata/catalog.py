@@ -1,74 +1,104 @@
-"""datasets/<name>/ and schemas/<name>.schema.json → Dataset objects.
+"""datasets/<name>/ and schemas/<name>.schema.json → Dataset objects, each read and typed once.
 
-The only module that reads those folders. Loading never stops at a broken file: what cannot
-be read becomes a Problem, and the dataset is left out so later checks do not trip on it.
+The only module that reads those folders (git history comes through `history.py` as bytes
+and becomes Datasets here too). Loading never stops at a broken file: what cannot be read
+becomes a Problem, and the dataset is left out so later checks do not trip on it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from . import paths
+from . import project as projects
+from . import yamlsafe
 from .problems import Problem
+from .project import Project
+from .table import Table, Unreadable, read_csv
+
+NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+# Files larger than this are refused before they are read (a dataset's metadata may raise
+# the CSV's limit: `limits: {bytes: ...}`).
+MAX_DESCRIPTOR_BYTES = 1_000_000
+MAX_CSV_BYTES = 200_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     name: str
     metadata: dict
     schema: dict
-    csv_bytes: bytes
-    header: tuple[str, ...]
-    rows: tuple[dict, ...]  # raw text cells, as in the CSV
-    root: Path
+    table: Table
+    csv_bytes: bytes              # as read (the published CSV is table.canonical_csv())
+    csv_file: str                 # paths as a maintainer names them, for problems
+    metadata_file: str
+    schema_file: str
+    commit: str | None = None     # None: the working tree
 
     @property
     def version(self) -> str:
         return str(self.metadata.get("version", ""))
 
     @property
-    def csv_file(self) -> str:
-        return paths.relative(paths.csv_path(self.root, self.name), self.root)
+    def header(self) -> tuple[str, ...]:
+        return self.table.header
 
     @property
-    def metadata_file(self) -> str:
-        return paths.relative(paths.metadata_path(self.root, self.name), self.root)
+    def rows(self) -> tuple[dict, ...]:
+        """The cells as written (text)."""
+        return self.table.rows
 
     @property
-    def schema_file(self) -> str:
-        return paths.relative(paths.schema_path(self.root, self.name), self.root)
+    def records(self) -> tuple[dict, ...]:
+        """The rows typed by the schema."""
+        return self.table.records
 
     @property
     def fields(self) -> list[dict]:
-        return list(self.schema.get("fields", []))
+        fields = self.schema.get("fields", [])
+        return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
 
     def field(self, name: str) -> dict:
         return next((f for f in self.fields if f.get("name") == name), {})
 
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        key = self.schema.get("primaryKey") or []
+        return (key,) if isinstance(key, str) else tuple(key)
+
     def text(self, key: str, lang: str) -> str:
         """A bilingual metadata text (title, description, ...) in `lang`."""
         value = self.metadata.get(key) or {}
-        return value.get(lang, "") if isinstance(value, dict) else str(value)
+        return str(value.get(lang, "")) if isinstance(value, dict) else str(value)
 
     def column_text(self, column: str, lang: str) -> str:
-        return (self.metadata.get("columns") or {}).get(column, {}).get(lang, "")
+        described = self.metadata.get("columns") or {}
+        texts = described.get(column) if isinstance(described, dict) else None
+        return str(texts.get(lang, "")) if isinstance(texts, dict) else ""
 
     def code_label(self, column: str, code: str, lang: str) -> str:
-        labels = (self.metadata.get("codes") or {}).get(column, {}).get(code)
-        return labels.get(lang, code) if isinstance(labels, dict) else code
+        codes = self.metadata.get("codes") or {}
+        labels = (codes.get(column) or {}).get(code) if isinstance(codes, dict) else None
+        return str(labels.get(lang, code)) if isinstance(labels, dict) else code
+
+    @property
+    def license(self) -> dict:
+        """The dataset's licence, or the site's default."""
+        value = self.metadata.get("license")
+        return value if isinstance(value, dict) else dict(projects.active().config.license)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalog:
     datasets: tuple[Dataset, ...]
     problems: tuple[Problem, ...]
-    root: Path
+    project: Project
+
+    @property
+    def root(self) -> Path:
+        return self.project.root
 
     def __getitem__(self, name: str) -> Dataset:
         for dataset in self.datasets:
@@ -79,146 +109,143 @@ class Catalog:
     def __contains__(self, name: str) -> bool:
         return any(d.name == name for d in self.datasets)
 
+    def get(self, name: str) -> Dataset | None:
+        return next((d for d in self.datasets if d.name == name), None)
+
     @property
     def names(self) -> list[str]:
         return [d.name for d in self.datasets]
 
 
-def load_catalog(root: Path = paths.ROOT) -> Catalog:
-    datasets, problems = [], []
-    folder = root / "datasets"
-    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
-    for name in names:
-        dataset, found = _load_dataset(root, name)
+def load_catalog(root: Path | Project) -> Catalog:
+    project = root if isinstance(root, Project) else projects.load(root)
+    datasets, problems = [], list(project.problems)
+    for name in dataset_names(project, problems):
+        dataset, found = load_dataset(project, name)
         problems.extend(found)
         if dataset is not None:
             datasets.append(dataset)
-    orphans = _orphan_schemas(root, set(names))
-    problems.extend(orphans)
-    return Catalog(tuple(datasets), tuple(problems), root)
+    problems.extend(_orphan_schemas(project, {d.name for d in datasets} | set(_folders(project))))
+    return Catalog(tuple(datasets), tuple(problems), project)
 
 
-def _orphan_schemas(root: Path, names: set[str]) -> list[Problem]:
-    folder = root / "schemas"
+def _folders(project: Project) -> list[str]:
+    folder = project.datasets_dir
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def dataset_names(project: Project, problems: list[Problem]) -> list[str]:
+    """The dataset folders; a folder whose name cannot be a dataset's name (or that is a
+    symbolic link) is named as a problem and left out."""
+    names = []
+    for name in _folders(project):
+        path = project.dataset_dir(name)
+        if path.is_symlink():
+            problems.append(Problem(file=project.relative(path), code="symlink"))
+        elif not NAME.fullmatch(name):
+            problems.append(Problem(file=f"datasets/{name[:60]}", code="dataset_name_invalid",
+                                    params={"name": name[:60]}))
+        else:
+            names.append(name)
+    return names
+
+
+def _orphan_schemas(project: Project, names: set[str]) -> list[Problem]:
+    folder = project.schemas_dir
     if not folder.is_dir():
         return []
     return [
-        Problem(file=paths.relative(p, root), code="schema_without_dataset",
+        Problem(file=project.relative(p), code="schema_without_dataset",
                 params={"name": p.name.removesuffix(".schema.json")})
         for p in sorted(folder.glob("*.schema.json"))
         if p.name.removesuffix(".schema.json") not in names
     ]
 
 
-def _load_dataset(root: Path, name: str) -> tuple[Dataset | None, list[Problem]]:
-    csv_file = paths.csv_path(root, name)
-    meta_file = paths.metadata_path(root, name)
-    schema_file = paths.schema_path(root, name)
+def load_dataset(project: Project, name: str) -> tuple[Dataset | None, list[Problem]]:
+    files = (project.metadata_path(name), project.schema_path(name), project.csv_path(name))
     problems: list[Problem] = []
-    metadata = _read_yaml(meta_file, root, problems)
-    schema = _read_json(schema_file, root, problems)
-    raw = _read_bytes(csv_file, root, problems)
-    if raw is None or metadata is None or schema is None:
+    meta, schema, data = (_read_file(project, path, problems) for path in files)
+    return from_bytes(project, name, meta, schema, data, problems=problems)
+
+
+def from_bytes(project: Project, name: str, metadata: bytes | None, schema: bytes | None,
+               csv_bytes: bytes | None, commit: str | None = None,
+               problems: list[Problem] | None = None) -> tuple[Dataset | None, list[Problem]]:
+    """A dataset from the bytes of its three files (as read, or as they were at a commit);
+    None, with the problems, when one of them cannot be read."""
+    problems = [] if problems is None else problems
+    files = [project.relative(p) for p in (project.metadata_path(name), project.schema_path(name),
+                                           project.csv_path(name))]
+    meta = _parse_yaml(metadata, files[0], problems) if metadata is not None else None
+    table_schema = _parse_json(schema, files[1], problems) if schema is not None else None
+    if meta is None or table_schema is None or csv_bytes is None:
         return None, problems
-    header, rows = _parse_csv(raw, csv_file, root, problems)
-    if header is None:
+    fields = [f for f in table_schema.get("fields") or [] if isinstance(f, dict)] \
+        if isinstance(table_schema.get("fields"), list) else []
+    missing = table_schema.get("missingValues", [""])
+    try:
+        table = read_csv(csv_bytes, fields, missing if isinstance(missing, list) else [""])
+    except Unreadable as error:
+        problems.append(Problem(file=files[2], code=error.code, row=error.row,
+                                detail=error.detail[:300] or None))
         return None, problems
-    dataset = Dataset(name=name, metadata=metadata, schema=schema, csv_bytes=raw,
-                      header=header, rows=rows, root=root)
+    dataset = Dataset(name=name, metadata=meta, schema=table_schema, table=table,
+                      csv_bytes=csv_bytes, csv_file=files[2], metadata_file=files[0],
+                      schema_file=files[1], commit=commit)
     return dataset, problems
 
 
-def dataset_from_bytes(root: Path, name: str, metadata: bytes, schema: bytes,
-                       csv_bytes: bytes) -> Dataset | None:
-    """A dataset from the bytes of its three files, e.g. as they were at a git commit; None
-    when one of them cannot be read (history is published as it was, not validated)."""
-    try:
-        meta, table_schema = yaml.safe_load(metadata.decode("utf-8")), json.loads(schema)
-    except (UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError):
+def _read_file(project: Project, path: Path, problems: list[Problem]) -> bytes | None:
+    file = project.relative(path)
+    if path.is_symlink():
+        problems.append(Problem(file=file, code="symlink"))
         return None
-    if not isinstance(meta, dict) or not isinstance(table_schema, dict):
-        return None
-    header, rows = _parse_csv(csv_bytes, paths.csv_path(root, name), root, [])
-    if header is None:
-        return None
-    return Dataset(name=name, metadata=meta, schema=table_schema, csv_bytes=csv_bytes,
-                   header=header, rows=rows, root=root)
-
-
-def _read_bytes(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
     if not path.is_file():
-        problems.append(Problem(file=paths.relative(path, root), code="file_missing"))
+        problems.append(Problem(file=file, code="file_missing"))
+        return None
+    limit = MAX_CSV_BYTES if path.suffix == ".csv" else MAX_DESCRIPTOR_BYTES
+    size = path.stat().st_size
+    if size > limit:
+        problems.append(Problem(file=file, code="file_too_large",
+                                params={"size": size, "limit": limit}))
         return None
     return path.read_bytes()
 
 
-def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> dict | None:
-    raw = _read_bytes(path, root, problems)
-    if raw is None:
-        return None
+def _parse_yaml(raw: bytes, file: str, problems: list[Problem]) -> dict | None:
     try:
-        value = yaml.safe_load(raw.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", None)
-        problems.append(Problem(file=paths.relative(path, root), code="yaml_invalid",
-                                row=None if line is None else line + 1, detail=str(error)))
+        value = yamlsafe.load(raw)
+    except yamlsafe.YamlError as error:
+        problems.append(Problem(file=file, code=error.code, row=error.line,
+                                params={"key": error.detail[:80]}, detail=error.detail[:300]))
         return None
     if not isinstance(value, dict):
-        problems.append(Problem(file=paths.relative(path, root), code="yaml_not_mapping"))
+        problems.append(Problem(file=file, code="yaml_not_mapping"))
         return None
     return value
 
 
-def _read_json(path: Path, root: Path, problems: list[Problem]) -> dict | None:
-    raw = _read_bytes(path, root, problems)
-    if raw is None:
-        return None
+def _no_duplicates(pairs):
+    keys = [key for key, _ in pairs]
+    duplicate = next((key for key in keys if keys.count(key) > 1), None)
+    if duplicate is not None:
+        raise ValueError(f"duplicate key {duplicate!r}")
+    return dict(pairs)
+
+
+def _parse_json(raw: bytes, file: str, problems: list[Problem]) -> dict | None:
     try:
-        value = json.loads(raw.decode("utf-8"))
+        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        problems.append(Problem(file=paths.relative(path, root), code="json_invalid",
-                                row=getattr(error, "lineno", None), detail=str(error)))
+        problems.append(Problem(file=file, code="json_invalid",
+                                row=getattr(error, "lineno", None), detail=str(error)[:300]))
+        return None
+    except (ValueError, RecursionError) as error:
+        problems.append(Problem(file=file, code="json_duplicate_key", detail=str(error)[:300],
+                                params={"key": str(error)[15:80]}))
         return None
     if not isinstance(value, dict):
-        problems.append(Problem(file=paths.relative(path, root), code="json_not_object"))
+        problems.append(Problem(file=file, code="json_not_object"))
         return None
     return value
-
-
-def _parse_csv(raw: bytes, path: Path, root: Path, problems: list[Problem]):
-    file = paths.relative(path, root)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(file=file, code="csv_not_utf8", detail=str(error)))
-        return None, ()
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    if not records:
-        problems.append(Problem(file=file, code="csv_empty"))
-        return None, ()
-    header = tuple(records[0])
-    if len(header) == 1 and ";" in header[0]:
-        # Excel with Indonesian regional settings saves "CSV" with semicolons
-        problems.append(Problem(file=file, code="csv_semicolon", row=1))
-        return None, ()
-    # short or long rows are frictionless's to report (missing-cell, extra-cell); keep going
-    rows = tuple(dict(zip(header, record, strict=False)) for record in records[1:])
-    return header, rows
-
-
-def typed_rows(dataset: Dataset) -> list[dict]:
-    """The rows with each cell read as its schema type (numbers, booleans, dates; None when
-    empty). Only meaningful after validation: a cell that does not parse becomes None."""
-    from frictionless import Schema
-
-    schema = Schema.from_descriptor(dataset.schema)
-    readers = {f.name: f.create_cell_reader() for f in schema.fields}
-    rows = []
-    for record in dataset.rows:
-        row = {}
-        for name, raw in record.items():
-            reader = readers.get(name)
-            value, _notes = reader(raw) if reader else (raw, None)
-            row[name] = None if raw == "" else value
-        rows.append(row)
-    return rows

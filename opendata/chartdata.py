@@ -8,17 +8,33 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
-from . import i18n
-from .catalog import Catalog, Dataset, typed_rows
-from .problems import BuildError, Problem
+from jsonschema import Draft202012Validator
+
+from . import i18n, paths, project
+from .catalog import Catalog, Dataset
+from .figures import _text, select
+from .problems import Problem
 
 MEASURE_KEY, MEASURE_VALUE = "ukuran", "nilai"
 
 
 # --- the chart's data, computed from the validated rows --------------------------------------
+
+MAX_YEARS = 200   # a line chart draws every year of its range: a range this long is a typo
+
+
+class ChartProblem(Exception):
+    """A declaration the data cannot draw; `check` turns it into a Problem before any build."""
+
+    def __init__(self, code: str, params: dict):
+        super().__init__(code)
+        self.code, self.params = code, params
+
 
 @dataclass(frozen=True)
 class Column:
@@ -43,23 +59,6 @@ class ChartData:
     series_names: tuple[str, ...] = ()   # series labels in their declared order
 
 
-def _text(value) -> str:
-    """A declared filter value as it is written in the CSV."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def select(dataset: Dataset, where: dict | None) -> list[dict]:
-    """The typed rows whose raw cells equal the declared values (a list means any of them)."""
-    wanted = {column: {_text(v) for v in (value if isinstance(value, list) else [value])}
-              for column, value in (where or {}).items()}
-    typed = typed_rows(dataset)
-    return [typed[i] for i, raw in enumerate(dataset.rows)
-            if all(raw.get(column, "") in allowed for column, allowed in wanted.items())]
-
 
 def _plain(value):
     """A Decimal as JSON can hold it: int when written without decimals, else float."""
@@ -73,7 +72,7 @@ def labeller(catalog: Catalog, dataset: Dataset, spec: dict, lang: str):
     lookup = spec.get("lookup")
     if lookup:
         other = catalog[lookup["dataset"]]
-        names = {r[lookup["key"]]: r[lookup["label"][lang]] for r in other.rows}
+        names = {r.get(lookup["key"]): r.get(lookup["label"][lang], "") for r in other.rows}
         return lambda code: i18n.t("chart.not_stated", lang) if code is None else names.get(code, str(code))
     column = spec["field"]
     return lambda code: (i18n.t("chart.not_stated", lang) if code is None
@@ -127,7 +126,7 @@ def _row_data(catalog: Catalog, dataset: Dataset, chart: dict, lang: str) -> Cha
                      value.get("aggregate"), chart["id"], dataset)
     category = roles["category"]
     if category.get("years"):
-        cells = _every_year(cells, list(roles).index("category"))
+        cells = _every_year(cells, list(roles).index("category"), chart["id"])
     records, columns, series_names = _records(catalog, dataset, roles, value, cells, lang)
     versions = {dataset.name: dataset.version}
     versions.update({s["lookup"]["dataset"]: catalog[s["lookup"]["dataset"]].version
@@ -163,21 +162,23 @@ def _combine(rows, keys, value_field, aggregate, chart_id, dataset) -> dict:
         key = tuple(row.get(k) for k in keys)
         value = row.get(value_field)
         if key in cells and aggregate != "sum":
-            raise BuildError([Problem(file=dataset.metadata_file, code="chart_ambiguous",
-                                      column="charts", params={"chart": chart_id,
-                                                               "point": ", ".join(map(str, key))})])
+            raise ChartProblem("chart_ambiguous", {"chart": chart_id,
+                                                   "point": ", ".join(map(str, key))})
         if aggregate == "sum" and key in cells:
             value = None if value is None and cells[key] is None else (cells[key] or 0) + (value or 0)
         cells[key] = value
     return cells
 
 
-def _every_year(cells: dict, position: int) -> dict:
+def _every_year(cells: dict, position: int, chart_id: str = "") -> dict:
     """Every year from the first to the last, None where a series has no figure: the line
     breaks there instead of joining the years around the gap."""
     years = [k[position] for k in cells if k[position] is not None]
     if not years:
         return cells
+    if max(years) - min(years) > MAX_YEARS:
+        raise ChartProblem("chart_years_span", {"chart": chart_id, "first": min(years),
+                                                "last": max(years), "most": MAX_YEARS})
     others = {k[:position] + k[position + 1:] for k in cells}
     full = {}
     for rest in others:
@@ -219,9 +220,7 @@ def _reference(catalog: Catalog, dataset: Dataset, chart: dict, lang: str):
     source = catalog[declared["dataset"]]
     rows = select(source, declared["filter"])
     if len(rows) != 1:
-        raise BuildError([Problem(file=dataset.metadata_file, code="chart_reference",
-                                  column="charts",
-                                  params={"chart": chart["id"], "count": len(rows)})])
+        raise ChartProblem("chart_reference", {"chart": chart["id"], "count": len(rows)})
     low, high = _plain(rows[0][declared["low"]]), _plain(rows[0][declared["high"]])
     unit = chart["value"]["unit"]
     text = band_text(low, high, unit, lang)
@@ -267,87 +266,73 @@ def csv_text(data: ChartData) -> str:
     return out.getvalue()
 
 
-# --- what the chart says, as text --------------------------------------------------------------
+# --- validation: every declaration can be drawn --------------------------------------------
 
-def shown_records(data: ChartData) -> list[dict]:
-    """The records the static chart draws: those of the latest year when a year is chosen."""
-    if data.year is None:
-        return list(data.records)
-    latest = max(r[data.year] for r in data.records if r[data.value] is not None)
-    return [r for r in data.records if r[data.year] == latest]
+def declarations(catalog: Catalog) -> list[tuple[Dataset, dict]]:
+    return [(d, chart) for d in catalog.datasets for chart in d.metadata.get("charts") or []
+            if isinstance(chart, dict)]
 
 
-def latest_year(data: ChartData):
-    records = shown_records(data)
-    return records[0][data.year] if data.year and records else None
+@lru_cache(maxsize=1)
+def _chart_schema() -> Draft202012Validator:
+    schema = json.loads((project.PACKAGE / "jsonschemas" / "metadata.schema.json").read_text("utf-8"))
+    return Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/chart"})
 
 
-def alt_text(data: ChartData, title: str, lang: str) -> str:
-    """What the chart shows, from its data: for each line where it starts, ends and peaks
-    (and which years have no figure); for bars the largest, the smallest and every value when
-    there are few."""
-    sentences = [title + (f" ({latest_year(data)})" if data.year else "") + "."]
-    if data.series and data.category and _is_years(data):
-        sentences += [_line_sentence(data, name, lang) for name in series_names_of(data)]
-    else:
-        sentences.append(_bar_sentence(data, lang))
-    if data.reference:
-        sentences.append(data.reference["label"] + ".")
-    return " ".join(s for s in sentences if s)
+def check(catalog: Catalog, broken: frozenset = frozenset()) -> list[Problem]:
+    """What the JSON Schema cannot see: ids used twice or unusable as a file name, datasets and
+    columns that do not exist, and what only the data shows (two figures for one point, a
+    reference that is not one row, a range of years too long to draw). Declarations that break
+    the schema are left to its report."""
+    problems, seen = [], set()
+    for dataset, chart in declarations(catalog):
+        if not _chart_schema().is_valid(chart):
+            continue
+        where = dict(file=dataset.metadata_file, column="charts")
+        if chart["id"] in seen:
+            problems.append(Problem(code="chart_duplicate", params={"chart": chart["id"]}, **where))
+        seen.add(chart["id"])
+        unknown = _unknown_names(catalog, dataset, chart, where)
+        problems += unknown
+        named = {name for name, _ in _named_columns(dataset, chart)}
+        if not unknown and not named & broken:   # the data's own problems are reported first
+            try:
+                chart_data(catalog, dataset, chart, paths.default_language())
+            except ChartProblem as problem:
+                problems.append(Problem(code=problem.code, params=problem.params, **where))
+    return problems
 
 
-def _is_years(data: ChartData) -> bool:
-    return any(c.key == data.category and c.kind == "year" for c in data.columns)
+def _unknown_names(catalog: Catalog, dataset: Dataset, chart: dict, where: dict) -> list[Problem]:
+    problems = []
+    for name, columns in _named_columns(dataset, chart):
+        if name not in catalog:
+            problems.append(Problem(code="chart_dataset_unknown", **where,
+                                    params={"chart": chart["id"], "dataset": name}))
+            continue
+        for column in sorted(set(columns) - set(catalog[name].header)):
+            problems.append(Problem(code="chart_column_unknown", **where, params={
+                "chart": chart["id"], "dataset": name, "column": column}))
+    return problems
 
 
-def series_names_of(data: ChartData) -> list[str]:
-    return list(data.series_names) or list(dict.fromkeys(r[data.series] for r in data.records))
-
-
-def _line_sentence(data: ChartData, name: str, lang: str) -> str:
-    points = [r for r in data.records if r[data.series] == name]
-    known = [r for r in points if r[data.value] is not None]
-    if not known:
-        return i18n.t("chart.alt_series_empty", lang, series=name)
-    fmt = lambda r: r[f"{data.value}_teks"]  # noqa: E731
-    top = max(known, key=lambda r: r[data.value])
-    text = i18n.t("chart.alt_series", lang, series=name, start=fmt(known[0]),
-                  start_year=known[0][data.category], end=fmt(known[-1]),
-                  end_year=known[-1][data.category], high=fmt(top), high_year=top[data.category])
-    gaps = [str(r[data.category]) for r in points
-            if r[data.value] is None and known[0][data.category] < r[data.category] < known[-1][data.category]]
-    if gaps:
-        text += " " + i18n.t("chart.alt_gaps", lang, years=", ".join(gaps))
-    return text
-
-
-def _bar_sentence(data: ChartData, lang: str) -> str:
-    totals, texts = bar_totals(data, lang)
-    if not totals:
-        return i18n.t("chart.alt_empty", lang)
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    item = lambda kv: f"{kv[0]} {texts[kv[0]]}"  # noqa: E731
-    if len(ranked) <= 6:
-        return i18n.t("chart.alt_bars", lang, items="; ".join(map(item, ranked)))
-    text = i18n.t("chart.alt_bars_range", lang, count=len(ranked), high=item(ranked[0]),
-                  low=item(ranked[-1]))
-    if data.highlight in totals:
-        text += " " + i18n.t("chart.alt_highlight", lang, item=item((data.highlight, totals[data.highlight])))
-    return text
-
-
-def bar_totals(data: ChartData, lang: str) -> tuple[dict, dict]:
-    """{category: total of its bar(s)} and {category: that total as text} for the drawn year."""
-    totals, texts, parts = {}, {}, {}
-    for r in shown_records(data):
-        if r[data.value] is not None:
-            key = r[data.category]
-            totals[key] = totals.get(key, 0) + r[data.value]
-            parts.setdefault(key, []).append(r)
-    for key, total in totals.items():
-        texts[key] = (parts[key][0][f"{data.value}_teks"] if len(parts[key]) == 1
-                      else format_value(round(total, 6), data.unit, lang))
-        if data.series:
-            texts[key] += " (" + "; ".join(f"{r[data.series]}: {r[f'{data.value}_teks']}"
-                                           for r in parts[key]) + ")"
-    return totals, texts
+def _named_columns(dataset: Dataset, chart: dict):
+    """(dataset name, [columns]) for every column a declaration names."""
+    own = list(chart.get("filter") or {})
+    for role in ("category", "series", "year_param"):
+        if role in chart:
+            own.append(chart[role]["field"])
+            lookup = chart[role].get("lookup")
+            if lookup:
+                yield lookup["dataset"], [lookup["key"], *lookup["label"].values()]
+    if chart.get("highlight"):
+        own.append(chart["highlight"]["field"])
+    if "field" in chart["value"]:
+        own.append(chart["value"]["field"])
+    yield dataset.name, own
+    for measure in chart.get("measures", []):
+        yield measure["dataset"], [*(measure.get("filter") or {}),
+                                   *[measure[k] for k in ("count_distinct", "sum") if k in measure]]
+    if chart.get("reference"):
+        ref = chart["reference"]
+        yield ref["dataset"], [*ref["filter"], ref["low"], ref["high"]]

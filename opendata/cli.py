@@ -21,26 +21,25 @@ from .validate import report
 
 
 def cmd_validate(args) -> int:
-    from .catalog import load_catalog
-    from .validate import validate
+    from .validate import gate
 
-    catalog = load_catalog(args.root)
-    problems = validate(catalog)
+    checked = gate(args.root)
+    problems = checked.problems
     if args.json:
         print(json.dumps(report.as_records(problems), ensure_ascii=False, indent=1))
     else:
-        print(report.render(problems, args.lang, len(catalog.datasets)))
-    return int(bool(problems))
+        print(report.render(problems, args.lang, len(checked.catalog.datasets)))
+    return int(any(p.is_error for p in problems))
 
 
 def cmd_build(args) -> int:
     out = Path(args.out).resolve() if args.out else args.root / "site"
     try:
-        catalog = pipeline.build(args.root, out)
+        checked = pipeline.build(args.root, out)
     except BuildError as error:
         print(report.render(error.problems, args.lang), file=sys.stderr)
         return 1
-    print(report.render([], args.lang, len(catalog.datasets)))
+    print(report.render(checked.problems, args.lang, len(checked.catalog.datasets)))
     print(f"site → {out}/")
     return 0
 

@@ -1,9 +1,10 @@
-"""Direktori LPKS: the registry as a filterable directory, a page per kecamatan, the coverage
-of the 67 kelurahan, and how to add or correct an institution.
+"""A directory of institutions, enabled by a dataset's metadata (`directory:` names its
+columns), grouped by the two levels of an areas dataset (`areas:`, e.g. kecamatan and
+kelurahan): the model the directory, area and coverage pages show.
 
-The model (areas, institutions, coverage) is computed once from the validated catalogue; the
-pages are rendered per language from it. Institution text is untrusted: it reaches the pages
-only through autoescaped templates, and becomes a link only when `pages.safe_url` accepts it.
+Nothing here names a dataset or a column of this site. Institution text is untrusted: it
+reaches the pages only through autoescaped templates, and becomes a link only through
+`render.safe_url`.
 """
 
 from __future__ import annotations
@@ -14,18 +15,13 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from . import i18n, paths
-from .catalog import Catalog
-from .figures import Source, covered_kelurahan, kelurahan_codes, source_of
-from .pages import Contribution, environment, fragment, render_page, safe_url
+from . import paths
+from .catalog import Catalog, Dataset
+from .figures import Source, source_of
+from .problems import Problem
+from .urls import https_url, safe_url
 
 UNKNOWN = "tidak_diketahui"          # the filter value for an empty cell (code, never shown)
-DIRECTORY = "lpks/index.md"
-COVERAGE = "lpks/cakupan.md"
-ADD = "lpks/tambah.md"
-AREAS = "wilayah/index.md"
-SCRIPT = "assets/od/finder.js"
-CITY_CHART = "cakupan-kelurahan"     # declared in datasets/lpks/metadata.yml, drawn by charts.py
 PHONE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?$")
 
 
@@ -37,7 +33,7 @@ class Kelurahan:
 
     @property
     def anchor(self) -> str:
-        return "kel-" + self.code.replace(".", "")
+        return "kel-" + re.sub(r"[^0-9A-Za-z]", "", self.code)
 
 
 @dataclass(frozen=True)
@@ -45,14 +41,11 @@ class Kecamatan:
     code: str
     name: str
     kelurahan: tuple[Kelurahan, ...]
+    page: str = ""           # its page's Markdown source
 
     @property
     def slug(self) -> str:
-        return slugify(self.name)
-
-    @property
-    def page(self) -> str:
-        return f"wilayah/{self.slug}.md"
+        return slugify(self.name) or "wilayah"
 
 
 @dataclass(frozen=True)
@@ -84,49 +77,116 @@ class Institution:
         return https_url(self.source.url)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Directory:
+    dataset: Dataset         # the institutions
+    areas_dataset: Dataset   # the areas
+    declaration: dict
     areas: tuple[Kecamatan, ...]
     institutions: tuple[Institution, ...]
     covered: frozenset = field(default_factory=frozenset)   # kelurahan codes with an entry
-    total: int = 0           # kelurahan in the wilayah dataset
+    total: int = 0           # kelurahan in the areas dataset
+    field_labels: dict = field(default_factory=dict)        # lang → {code: label}
+
+    @property
+    def name(self) -> str:
+        return self.dataset.name
 
     def kecamatan(self, code: str) -> Kecamatan | None:
         return next((k for k in self.areas if k.code == code), None)
 
+    @property
+    def pages(self) -> dict[str, str]:
+        """Markdown sources of the directory's own pages."""
+        return {"directory": paths.directory_page(self.name),
+                "coverage": paths.coverage_page(self.name),
+                "add": paths.add_page(self.name),
+                "areas": paths.areas_page(self.areas_dataset.name)}
+
+    @property
+    def has_fields(self) -> bool:
+        return bool(self.declaration.get("fields"))
+
+    @property
+    def has_status(self) -> bool:
+        return bool(self.declaration.get("status"))
+
+    @property
+    def status_codes(self) -> list[str]:
+        if not self.has_status:
+            return []
+        enum = (self.dataset.field(self.declaration["status"]).get("constraints") or {}).get("enum")
+        return list(enum) if isinstance(enum, list) else []
+
+    def status_label(self, code: str, lang: str) -> str:
+        return self.dataset.code_label(self.declaration.get("status", ""), code, lang)
+
+    def type_label(self, code: str, lang: str) -> str:
+        return self.dataset.code_label(self.declaration.get("type", ""), code, lang) if code else ""
+
+    @property
+    def highlighted(self) -> int:
+        """Institutions of the declared `highlight_type` (e.g. private LPK)."""
+        wanted = self.declaration.get("highlight_type")
+        return sum(1 for i in self.institutions if wanted and i.jenis == wanted)
+
 
 # --- the model ------------------------------------------------------------------------------
 
-def areas(catalog: Catalog) -> tuple[Kecamatan, ...]:
-    """The kecamatan of the wilayah dataset, each with its kelurahan, in code order."""
-    rows = catalog["wilayah"].rows if "wilayah" in catalog else ()
-    kelurahan = [Kelurahan(r["kode"], r["nama"], r["kode_induk"])
-                 for r in rows if r.get("tingkat") == "kelurahan"]
+def declared(catalog: Catalog) -> tuple[Dataset, dict] | None:
+    """The dataset whose metadata declares `directory:` (the first, when several do)."""
+    return next(((d, d.metadata["directory"]) for d in catalog.datasets
+                 if isinstance(d.metadata.get("directory"), dict)), None)
+
+
+def build(catalog: Catalog) -> Directory | None:
+    found = declared(catalog)
+    if found is None or check(catalog):
+        return None
+    dataset, declaration = found
+    areas_dataset = catalog[declaration["areas"]]
+    kecamatan = areas(areas_dataset)
+    items = institutions(dataset, declaration, kecamatan)
+    known = {kel.code for kec in kecamatan for kel in kec.kelurahan}
+    covered = frozenset(i.kelurahan.code for i in items if i.kelurahan and i.kelurahan.code in known)
+    return Directory(dataset, areas_dataset, declaration, kecamatan, items, covered, len(known),
+                     field_labels(catalog, declaration))
+
+
+def areas(dataset: Dataset) -> tuple[Kecamatan, ...]:
+    """The upper level of an areas dataset, each with its lower level, in code order."""
+    spec = dataset.metadata["areas"]
+    code, name, parent, level = spec["code"], spec["name"], spec["parent"], spec["level"]
+    lower = [Kelurahan(r[code], r[name], r[parent]) for r in dataset.rows
+             if r.get(level) == spec["lower"]]
+    uppers = sorted((r for r in dataset.rows if r.get(level) == spec["upper"]), key=lambda r: r[code])
     return tuple(
-        Kecamatan(r["kode"], r["nama"],
-                  tuple(sorted((k for k in kelurahan if k.kecamatan == r["kode"]),
-                               key=lambda k: k.code)))
-        for r in sorted(rows, key=lambda r: r["kode"]) if r.get("tingkat") == "kecamatan")
+        Kecamatan(r[code], r[name],
+                  tuple(sorted((k for k in lower if k.kecamatan == r[code]), key=lambda k: k.code)),
+                  page=paths.area_page(dataset.name, slugify(r[name]) or "wilayah"))
+        for r in uppers)
 
 
-def institutions(catalog: Catalog, kecamatan: tuple[Kecamatan, ...]) -> tuple[Institution, ...]:
-    """Every registry row, placed in its kelurahan and kecamatan, in directory order."""
-    if "lpks" not in catalog:
-        return ()
+def institutions(dataset: Dataset, spec: dict, kecamatan) -> tuple[Institution, ...]:
+    """Every row, placed in its kelurahan and kecamatan, in directory order."""
     places = {kel.code: (kel, kec) for kec in kecamatan for kel in kec.kelurahan}
-    items = [_institution(row, *places.get(row.get("kelurahan_kode") or "", (None, None)))
-             for row in catalog["lpks"].rows]
+    key = dataset.primary_key[0] if dataset.primary_key else spec["name"]
+    items = [_institution(row, key, spec, *places.get(row.get(spec["area"]) or "", (None, None)))
+             for row in dataset.rows]
     return tuple(sorted(items, key=sort_key))
 
 
-def _institution(row: dict, kelurahan: Kelurahan | None, kecamatan: Kecamatan | None):
+def _institution(row: dict, key: str, spec: dict, kelurahan, kecamatan) -> Institution:
+    cell = lambda role: row.get(spec[role], "") if spec.get(role) else ""  # noqa: E731
+    fields = spec.get("fields") or {}
+    separator = fields.get("separator", ";")
+    codes = (row.get(fields["column"]) or "").split(separator) if fields else []
     return Institution(
-        id=row["id"], name=row.get("nama", ""), jenis=row.get("jenis", ""),
-        kelurahan=kelurahan, kecamatan=kecamatan, address=row.get("alamat", ""),
-        bidang=tuple(filter(None, (c.strip() for c in (row.get("bidang") or "").split(";")))),
-        akreditasi=row.get("akreditasi", ""), coordinates=coordinates(row),
-        phone=row.get("telepon", ""), website=row.get("situs_web", ""),
-        note=row.get("catatan", ""), source=source_of(row))
+        id=row.get(key, ""), name=cell("name"), jenis=cell("type"),
+        kelurahan=kelurahan, kecamatan=kecamatan, address=cell("address"),
+        bidang=tuple(filter(None, (c.strip() for c in codes))),
+        akreditasi=cell("status"), coordinates=coordinates(row, spec.get("coordinates")),
+        phone=cell("phone"), website=cell("website"), note=cell("note"), source=source_of(row))
 
 
 def sort_key(item: Institution) -> tuple:
@@ -135,18 +195,24 @@ def sort_key(item: Institution) -> tuple:
             item.kelurahan.name.casefold() if item.kelurahan else "", item.name.casefold(), item.id)
 
 
-def coordinates(row: dict) -> tuple[float, float] | None:
+def coordinates(row: dict, spec: dict | None) -> tuple[float, float] | None:
+    if not spec:
+        return None
     try:
-        lat, lon = float(row.get("lintang") or ""), float(row.get("bujur") or "")
+        lat, lon = float(row.get(spec["lat"]) or ""), float(row.get(spec["lon"]) or "")
     except ValueError:
         return None
     return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
-def build_directory(catalog: Catalog) -> Directory:
-    kecamatan = areas(catalog)
-    return Directory(kecamatan, institutions(catalog, kecamatan),
-                     frozenset(covered_kelurahan(catalog)), len(kelurahan_codes(catalog)))
+def field_labels(catalog: Catalog, spec: dict) -> dict[str, dict[str, str]]:
+    """lang → {field code: label}, from the dataset the declaration names."""
+    labels = (spec.get("fields") or {}).get("labels")
+    if not labels or labels["dataset"] not in catalog:
+        return {lang: {} for lang in paths.languages()}
+    rows = catalog[labels["dataset"]].rows
+    return {lang: {r[labels["key"]]: r.get(labels["label"][lang]) or r[labels["key"]] for r in rows}
+            for lang in paths.languages()}
 
 
 # --- grouping and coverage ------------------------------------------------------------------
@@ -192,7 +258,7 @@ def coverage_rows(directory: Directory) -> list[tuple[Kecamatan, Kelurahan, int]
     return [(kec, kel, counts.get(kel.code, 0)) for kec in directory.areas for kel in kec.kelurahan]
 
 
-def chart(items: list[KecamatanCoverage], left: int = 130, width: int = 330) -> dict:
+def bars(items: list[KecamatanCoverage], left: int = 130, width: int = 330) -> dict:
     """Geometry of the coverage bars (one per kecamatan: all kelurahan, covered part on top)."""
     most = max((c.total for c in items), default=0) or 1
     rows = [{"item": c, "y": 8 + i * 30, "total": round(c.total / most * width, 1),
@@ -225,71 +291,37 @@ def phone_href(text: str) -> str | None:
     return safe_url("tel:" + ("+" if value.startswith("+") else "") + digits)
 
 
-def https_url(value) -> str | None:
-    url = safe_url(value)
-    return url if url and url.startswith("https://") else None
+# --- validation -------------------------------------------------------------------------------
 
-
-# --- pages ----------------------------------------------------------------------------------
-
-def bidang_labels(catalog: Catalog, lang: str) -> dict[str, str]:
-    if "bidang" not in catalog:
-        return {}
-    return {r["kode"]: r.get(f"nama_{lang}") or r["kode"] for r in catalog["bidang"].rows}
-
-
-def render_pages(directory: Directory, site, lang: str) -> dict[str, str]:
-    env = environment(lang)
-    catalog = site.catalog
-    context = dict(site=site, directory=directory, lpks=catalog["lpks"], UNKNOWN=UNKNOWN,
-                   bidang=bidang_labels(catalog, lang), coverage=coverage(directory),
-                   figures={f.key: f for f in site.figures}, script=SCRIPT, chart=chart)
-    pages = {
-        DIRECTORY: _page(env, "directory.html", DIRECTORY, "directory.title", lang, context,
-                         groups=by_kecamatan(directory.institutions),
-                         counts=option_counts(directory.institutions)),
-        COVERAGE: _page(env, "directory_coverage.html", COVERAGE, "coverage.title", lang,
-                        context, rows=coverage_rows(directory), city_chart=city_chart(site, lang)),
-        ADD: _page(env, "directory_add.html", ADD, "add.title", lang, context),
-        AREAS: _page(env, "directory_areas.html", AREAS, "areas.title", lang, context),
-    }
-    groups = by_kelurahan(directory.institutions)
-    for kec in directory.areas:
-        pages[kec.page] = render_page(
-            env, "kecamatan.html", kec.page, i18n.t("kecamatan.title", lang, name=kec.name),
-            kecamatan=kec, groups=groups, **context)
-    return pages
-
-
-def city_chart(site, lang: str):
-    """The charts stage's city-wide coverage chart (lpks: cakupan-kelurahan), when it exists."""
-    stage = site.contributions.get("charts")
-    charts = stage.data.get("charts", []) if stage is not None else []
-    return next((c for c in charts if (c.dataset, c.id, c.lang) == ("lpks", CITY_CHART, lang)), None)
-
-
-def _page(env, template: str, source: str, title_key: str, lang: str, context: dict, **extra):
-    return render_page(env, template, source, i18n.t(title_key, lang),
-                       description=i18n.t(title_key.split(".")[0] + ".lead", lang),
-                       **context, **extra)
-
-
-def dataset_block(site, lang: str, here: str, dataset=None):
-    """On the lpks and wilayah dataset pages: where to browse the registry by place."""
-    if dataset is None or dataset.name not in ("lpks", "wilayah"):
-        return ""
-    return fragment(lang, "directory_block.html", here)
-
-
-def stage(catalog: Catalog, root=paths.ROOT) -> Contribution:
-    """The directory stage: pages in both languages and two navigation entries."""
-    if "lpks" not in catalog or "wilayah" not in catalog:
-        return Contribution()
-    directory = build_directory(catalog)
-    return Contribution(
-        pages=lambda site, lang: render_pages(directory, site, lang),
-        nav=[("nav.directory", DIRECTORY), ("nav.areas", AREAS)],
-        blocks={"dataset": [dataset_block]},
-        data={"directory": directory})
-
-
+def check(catalog: Catalog) -> list[Problem]:
+    """The declaration names columns and datasets that exist, and an areas dataset that
+    declares its levels."""
+    found = declared(catalog)
+    if found is None:
+        return []
+    dataset, spec = found
+    where = dict(file=dataset.metadata_file, column="directory")
+    problems = []
+    roles = ["name", "type", "area", "status", "address", "phone", "website", "note"]
+    columns = [spec[r] for r in roles if isinstance(spec.get(r), str)]
+    columns += list((spec.get("coordinates") or {}).values())
+    if isinstance(spec.get("fields"), dict) and spec["fields"].get("column"):
+        columns.append(spec["fields"]["column"])
+    for column in sorted(set(map(str, columns)) - set(dataset.header)):
+        problems.append(Problem(code="directory_column_unknown", params={"column": column}, **where))
+    areas_name = str(spec.get("areas", ""))
+    areas_dataset = catalog.get(areas_name)
+    if areas_dataset is None or not isinstance(areas_dataset.metadata.get("areas"), dict):
+        problems.append(Problem(code="directory_areas_unknown", params={"dataset": areas_name[:80]},
+                                **where))
+    else:
+        declared_areas = areas_dataset.metadata["areas"]
+        wanted = [declared_areas.get(k) for k in ("code", "name", "parent", "level")]
+        for column in sorted({str(c) for c in wanted} - set(areas_dataset.header)):
+            problems.append(Problem(code="directory_column_unknown", params={"column": column},
+                                    file=areas_dataset.metadata_file, column="areas"))
+    labels = (spec.get("fields") or {}).get("labels") if isinstance(spec.get("fields"), dict) else None
+    if isinstance(labels, dict) and labels.get("dataset") not in catalog:
+        problems.append(Problem(code="directory_areas_unknown",
+                                params={"dataset": str(labels.get("dataset"))[:80]}, **where))
+    return problems

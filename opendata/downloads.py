@@ -16,8 +16,8 @@ import zipfile
 
 from openpyxl import Workbook
 
-from . import i18n, paths
-from .catalog import Dataset, typed_rows
+from . import i18n, paths, project
+from .catalog import Dataset
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 MEDIATYPES = {
@@ -28,10 +28,11 @@ FIXED_DATETIME = dt.datetime(1980, 1, 1)
 
 
 def release_files(dataset: Dataset, released: str | None = None) -> dict[str, bytes]:
-    """Every file of the dataset's current version, keyed by its path under the site root."""
+    """Every file of a version of a dataset, keyed by its path under the site root. The CSV is
+    published canonically (UTF-8 without BOM, "\\n", commas, minimal quoting)."""
     name, version = dataset.name, dataset.version
     files = {
-        f"{name}.csv": dataset.csv_bytes,
+        f"{name}.csv": dataset.table.canonical_csv(),
         f"{name}.json": to_json(dataset),
         f"{name}.xlsx": to_xlsx(dataset),
     }
@@ -40,8 +41,12 @@ def release_files(dataset: Dataset, released: str | None = None) -> dict[str, by
     files[f"{name}.zip"] = to_zip(files)
     files["SHA256SUMS"] = sha256sums(files)
     del files["README.txt"]  # lives inside the zip only
-    folder = paths.release_dir(name, version)
-    return {f"{folder}/{file}": data for file, data in files.items()}
+    return {_path(name, version, file): data for file, data in files.items()}
+
+
+def _path(name: str, version: str, file: str) -> str:
+    fmt = file if file in ("datapackage.json", "SHA256SUMS") else file.split(".", 1)[1]
+    return paths.download_file(name, version, fmt)
 
 
 def sha256(data: bytes) -> str:
@@ -63,7 +68,7 @@ def _plain(value):
 
 
 def records(dataset: Dataset) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in typed_rows(dataset)]
+    return [{k: _plain(v) for k, v in row.items()} for row in dataset.records]
 
 
 def to_json(dataset: Dataset) -> bytes:
@@ -71,7 +76,7 @@ def to_json(dataset: Dataset) -> bytes:
         "name": dataset.name,
         "version": dataset.version,
         "title": dataset.metadata.get("title"),
-        "license": dataset.metadata.get("license"),
+        "license": dataset.license,
         "fields": [{"name": f["name"], "type": f.get("type", "string")} for f in dataset.fields],
         "data": records(dataset),
     }
@@ -99,7 +104,7 @@ def to_xlsx(dataset: Dataset) -> bytes:
     for cells in about.iter_rows():
         for cell in cells:
             cell.data_type = "s"
-    book.properties.creator = "Data Ketenagakerjaan Kota Serang"
+    book.properties.creator = project.active().config.name["id"]
     book.properties.created = book.properties.modified = FIXED_DATETIME
     buffer = io.BytesIO()
     book.save(buffer)
@@ -158,8 +163,8 @@ def data_resource(dataset: Dataset) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": len(dataset.csv_bytes),
-        "hash": f"sha256:{sha256(dataset.csv_bytes)}",
+        "bytes": len(dataset.table.canonical_csv()),
+        "hash": f"sha256:{sha256(dataset.table.canonical_csv())}",
         "schema": dataset.schema,
     }
 
@@ -179,7 +184,7 @@ def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None)
         "title": meta["title"]["id"],
         "description": meta["description"]["id"],
         "version": dataset.version,
-        "licenses": [meta["license"]],
+        "licenses": [dataset.license],
         "sources": [
             {"title": s["publisher"], **({"path": s["url"]} if s.get("url") else {})}
             for s in meta.get("sources", [])
@@ -207,7 +212,7 @@ def readme(dataset: Dataset) -> bytes:
     lines = [
         f"{meta['title']['id']} / {meta['title']['en']}",
         f"{both('readme.version')}: {dataset.version}",
-        f"{both('readme.license')}: {meta['license']['title']} ({meta['license']['path']})",
+        f"{both('readme.license')}: {dataset.license['title']} ({dataset.license['path']})",
         "",
         meta["description"]["id"],
         "",
@@ -231,12 +236,10 @@ def readme(dataset: Dataset) -> bytes:
 
 
 def with_latest(catalog, files: dict[str, dict[str, bytes]]) -> dict[str, bytes]:
-    """Every release file, plus a copy under data/<name>/latest/ for the newest version."""
+    """The current version's files, plus a copy under data/<name>/latest/."""
     out: dict[str, bytes] = {}
     for dataset in catalog.datasets:
-        release = paths.release_dir(dataset.name, dataset.version)
-        latest = paths.release_dir(dataset.name, "latest")
         for path, data in files[dataset.name].items():
             out[path] = data
-            out[latest + path[len(release):]] = data
+            out[paths.as_latest(path, dataset.name, dataset.version)] = data
     return out

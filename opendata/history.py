@@ -35,17 +35,16 @@ def is_shallow(root: Path) -> bool:
     return (git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
 
 
-def first_parent_log(root: Path, relpath: str) -> list[tuple[str, str, str]]:
-    """(commit, committer date ISO 8601, message) of every commit on the first-parent line
-    of HEAD that touched `relpath`, oldest first."""
-    done = subprocess.run(
-        ["git", "-C", str(root), "log", "--first-parent", "--reverse",
-         "--format=%H%x1f%cI%x1f%B%x1e", "HEAD", "--", relpath],
-        capture_output=True, check=False)
-    if done.returncode:
-        return []
-    records = done.stdout.decode("utf-8", "replace").split("\x1e")
-    return [tuple(r.strip("\n").split("\x1f", 2)) for r in records if r.strip()]
+def head(root: Path) -> str:
+    return (git(root, "rev-parse", "HEAD") or "").strip()
+
+
+def first_parent_log(root: Path, relpath: str) -> list[tuple[str, str]]:
+    """(commit, committer date ISO 8601) of every commit on the first-parent line of HEAD
+    that touched `relpath`, oldest first. Commit messages are never read: they are written
+    for maintainers, not published."""
+    out = git(root, "log", "--first-parent", "--reverse", "--format=%H %cI", "HEAD", "--", relpath)
+    return [tuple(line.split(" ", 1)) for line in (out or "").splitlines() if " " in line]
 
 
 def blobs(root: Path, specs: list[str]) -> list[bytes | None]:

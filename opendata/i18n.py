@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
-import yaml
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from . import paths
+from . import dates, project, yamlsafe
 
-CATALOGUE_FILE = paths.PACKAGE / "messages.yml"
+CATALOGUE_FILE = project.PACKAGE / "messages.yml"   # the package's own texts, generic
 LOCALES = {"id": "id_ID", "en": "en_GB"}
 _PERCENT = {"id": "#,##0.{decimals} %", "en": "#,##0.{decimals}%"}
 
 
 @lru_cache(maxsize=1)
+def package_catalogue() -> dict[str, dict[str, str]]:
+    return yamlsafe.load(CATALOGUE_FILE.read_bytes())
+
+
 def catalogue() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    """The active project's texts: the package's, the site's own messages.yml over them, and
+    the site's name and description from site.yml."""
+    active = project.active()
+    merged = active.__dict__.get("_catalogue")   # memoised on the (immutable) project
+    if merged is None:
+        config = active.config
+        merged = {**package_catalogue(), **active.messages,
+                  "site.name": config.name, "site.description": config.description,
+                  "site.copyright": config.copyright or config.description}
+        active.__dict__["_catalogue"] = merged
+    return merged
 
 
 def t(key: str, lang: str, /, **params) -> str:
@@ -27,12 +42,32 @@ def t(key: str, lang: str, /, **params) -> str:
     return text.format(**params) if params else text
 
 
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(text: str, params: dict) -> str:
+    """A text from metadata with its {name} placeholders filled in. Only plain names are
+    replaced (no attribute access, no format specs): metadata is not code."""
+    return PLACEHOLDER.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+def plural(key: str, lang: str, count, /, **params) -> str:
+    """A text whose wording depends on a number, by the language's plural rules (Babel):
+    the catalogue holds {one: ..., other: ...} for the language (or a plain text)."""
+    text = catalogue()[key][lang]
+    if isinstance(text, dict):
+        form = Locale.parse(LOCALES[lang]).plural_form(abs(count))
+        text = text.get(form) or text["other"]
+    return text.format(count=number(count, lang), **params)
+
+
 def has(key: str) -> bool:
     return key in catalogue()
 
 
-def missing_translations(languages=paths.LANGUAGES) -> list[tuple[str, str]]:
+def missing_translations(languages=None) -> list[tuple[str, str]]:
     """(key, language) pairs with no text: validation reports them."""
+    languages = languages or project.active().config.languages
     return [
         (key, lang)
         for key, texts in catalogue().items()
@@ -64,19 +99,19 @@ def percent(value, lang: str, decimals: int | None = None) -> str:
 
 
 def date(value, lang: str) -> str:
-    """'2025-11-26' → '26 November 2025'; a partial date keeps its precision ('November 2025')."""
+    """'2025-11-26' → '26 November 2025'; a partial date keeps its precision ('November 2025');
+    text that is not a real date is shown as it is (validation reports it first)."""
     if value in (None, ""):
         return ""
     if isinstance(value, dt.date):
         return babel_dates.format_date(value, format="d MMMM y", locale=LOCALES[lang])
-    text = str(value)
-    parts = text.split("-")
+    parts = dates.partial_date(value)
+    if parts is None or len(parts) == 1:
+        return str(value)
     if len(parts) == 3:
-        return date(dt.date.fromisoformat(text), lang)
-    if len(parts) == 2:
-        day = dt.date(int(parts[0]), int(parts[1]), 1)
-        return babel_dates.format_date(day, format="LLLL y", locale=LOCALES[lang])
-    return text
+        return date(dt.date(*parts), lang)
+    return babel_dates.format_date(dt.date(parts[0], parts[1], 1), format="LLLL y",
+                                   locale=LOCALES[lang])
 
 
 def _decimals_of(value) -> int:

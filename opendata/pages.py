@@ -1,220 +1,239 @@
-"""Jinja templates (autoescape on) → the Markdown sources mkdocs builds, one tree per language.
+"""Every page of the site, as data: its path, title and sections in order.
 
-Every page body is escaped HTML inside a Markdown file: data never becomes Markdown syntax,
-an HTML attribute or script. Page titles go through `plain_title`, because the theme prints
-them without escaping.
+This module is the one place that says what is on each kind of page, and in which order.
+A Section is a template and the plain data it shows; `render.page` turns a Page into the
+Markdown source mkdocs builds. Stages never render pages and pass no functions to templates.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
-from markupsafe import Markup
-
-from . import i18n, paths
-from .catalog import Catalog
+from . import citations, directory, i18n, linked, paths, releases
+from .catalog import Catalog, Dataset
+from .charts import Rendered
+from .directory import Directory
 from .figures import Figure
+from .publication import Published
 
-SAFE_SCHEMES = ("https", "tel", "mailto")
 # Rows in a dataset page's preview table: enough to see what the data looks like, few
 # enough that the page stays light on a phone; every row is in the downloads.
 PREVIEW_ROWS = 50
 
 
-@dataclass
-class Contribution:
-    """What a stage adds to the site, without the pages module knowing the stage.
-
-    static: files under the site root; pages(site, lang) → {Markdown source: text};
-    nav: (catalogue key, Markdown source) entries; blocks: {"home" | "dataset" | "about":
-    [callable(site, lang, here, dataset=None) → Markup]} shown inside those pages;
-    linked_data: the same keys, [callable(site, lang, here, dataset=None) → dict], JSON-LD
-    objects the theme writes into the page's <head> (never into the content, whose inline
-    scripts instant navigation runs as JavaScript).
-    """
-
-    static: dict = field(default_factory=dict)
-    pages: object = None
-    nav: list = field(default_factory=list)
-    blocks: dict = field(default_factory=dict)
-    linked_data: dict = field(default_factory=dict)
-    data: dict = field(default_factory=dict)   # values later stages may read
+@dataclass(frozen=True)
+class Section:
+    template: str             # under templates/sections/ (the site's templates/ first)
+    context: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
+class Page:
+    source: str               # the Markdown source, relative to the language's docs folder
+    lang: str
+    title: str
+    kind: str                 # CSS class od-<kind> of the page
+    sections: tuple[Section, ...]
+    description: str = ""
+    linked_data: tuple[dict, ...] = ()
+    search: bool = True       # False: left out of the search index
+    nav: str | None = None    # catalogue key of its navigation entry, when it has one
+
+
+@dataclass(frozen=True, eq=False)
 class Site:
-    """Everything the pages show, computed by earlier stages."""
-
+    """Everything the pages show, computed by the stages before."""
     catalog: Catalog
+    published: Published
     figures: tuple[Figure, ...]
-    updated: dict            # dataset name → date of its last commit (or None)
-    downloads: dict          # dataset name → {fmt: (path under site root, bytes)}
-    site_url: str
-    contributions: dict = field(default_factory=dict)   # stage name → Contribution
-    repo_url: str | None = None   # the source repository, where readers report corrections
+    charts: tuple[Rendered, ...]
+    directory: Directory | None
+    updated: dict             # dataset name → date of its last commit (or None)
+    repository: str | None    # where readers report corrections
 
-    def blocks(self, where: str) -> list:
-        return [b for c in self.contributions.values() for b in c.blocks.get(where, [])]
+    @property
+    def site_url(self) -> str:
+        return self.published.site_url
 
-    def linked_data(self, where: str, lang: str, here: str, dataset=None) -> list[dict]:
-        return [make(self, lang, here, dataset) for c in self.contributions.values()
-                for make in c.linked_data.get(where, [])]
+    def figures_on(self, where: str) -> list[Figure]:
+        return [f for f in self.figures if f.shown_on(where)]
 
+    def missing_figures(self, where: str) -> list[dict]:
+        """Declared figures of `where` that the data cannot give: their `missing` texts."""
+        shown = {f.key for f in self.figures}
+        return [declared for _, declared in _declared_figures(self.catalog)
+                if where in (declared.get("show") or ()) and declared["key"] not in shown
+                and declared.get("missing")]
 
-def plain_title(text: str) -> str:
-    """A title safe to print unescaped: no markup characters, one line."""
-    return re.sub(r"\s+", " ", re.sub(r"[<>&\"'`]", "", str(text))).strip()
-
-
-def safe_url(value) -> str | None:
-    """The URL if it may become a link (https:, tel:, mailto:, well formed), else None."""
-    if not isinstance(value, str) or not value or any(c.isspace() or c in "<>\"'`" for c in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in SAFE_SCHEMES:
-        return None
-    if parts.scheme == "https" and not parts.netloc:
-        return None
-    if parts.scheme in ("tel", "mailto") and not parts.path:
-        return None
-    return value
+    def charts_of(self, lang: str, dataset: str | None = None, home: bool = False) -> list[Rendered]:
+        return [c for c in self.charts if c.lang == lang and (dataset is None or c.dataset == dataset)
+                and (c.home or not home)]
 
 
-def environment(lang: str) -> Environment:
-    env = Environment(loader=PackageLoader("opendata", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    env.globals.update(t=lambda key, **params: i18n.t(key, lang, **params), lang=lang,
-                       preview_rows=PREVIEW_ROWS,
-                       url=_url, page=_page_url, paths=paths, has=i18n.has,
-                       fparams=lambda f: figure_params(f, lang))
-    env.filters.update(
-        num=lambda v, d=None: i18n.number(v, lang, d),
-        pct=lambda v, d=None: i18n.percent(v, lang, d),
-        date=lambda v: i18n.date(v, lang),
-        safe_url=safe_url,
-        bytes=lambda n: _size(n, lang),
-    )
-    return env
+def _declared_figures(catalog: Catalog):
+    from .figures import declarations
+    return declarations(catalog)
 
 
-@pass_context
-def _url(context, target: str) -> str:
-    """A relative link from the page being rendered to `target` (relative to the site root)."""
-    return paths.link(context["here"], context["lang"], target)
+S = Section
 
 
-@pass_context
-def _page_url(context, source: str, anchor: str = "") -> str:
-    """A relative link to another page of the same language, by its Markdown source."""
-    lang = context["lang"]
-    target = paths.language_root(lang) + paths.page_url(source)
-    return paths.link(context["here"], lang, target) + (f"#{anchor}" if anchor else "")
+# --- the pages of the site ------------------------------------------------------------------
 
-
-def figure_params(figure: Figure, lang: str) -> dict:
-    """The numbers a figure's sentence names, formatted for the language."""
-    params = {"year": figure.year or "", "value": _figure_number(figure.value, figure.unit, lang),
-              "total": "" if figure.total is None else i18n.number(figure.total, lang)}
-    for key, value in figure.params.items():
-        params[key] = (i18n.percent(value, lang) if key.endswith("_value")
-                       else i18n.number(value, lang) if isinstance(value, (int, float))
-                       and not key.endswith("year") else value)
-    if figure.total:
-        params["share"] = i18n.percent(100 * figure.value / figure.total, lang, 0)
-    return params
-
-
-def _figure_number(value, unit: str, lang: str) -> str:
-    if unit == "persen":
-        return i18n.percent(value, lang)
-    if unit == "poin_persen":
-        return i18n.number(abs(value), lang, 2)
-    return i18n.number(value, lang)
-
-
-def download_list(site: Site, dataset) -> list[dict]:
-    """The release files of a dataset, in a fixed order, for the page's download list."""
-    order = {"csv": 0, "json": 1, "xlsx": 2, "datapackage.json": 3, "zip": 4, "SHA256SUMS": 5}
-    items = []
-    for path, data in site.downloads.get(dataset.name, {}).items():
-        file = path.rsplit("/", 1)[1]
-        kind = "datapackage.json" if file == "datapackage.json" else (
-            file.split(".", 1)[1] if "." in file else file)
-        items.append({"path": path, "file": file, "kind": kind, "size": len(data)})
-    return sorted(items, key=lambda item: order.get(item["kind"], 9))
-
-
-def _size(n: int, lang: str) -> str:
-    if n < 1024:
-        return f"{i18n.number(n, lang, 0)} B"
-    if n < 1024 * 1024:
-        return f"{i18n.number(n / 1024, lang, 1)} KB"
-    return f"{i18n.number(n / 1024 / 1024, lang, 1)} MB"
-
-
-def script_json(value) -> Markup:
-    """JSON for a <script> element: <, > and & escaped, so data cannot close the element."""
-    # ASCII only: the text travels through YAML front matter, which folds some characters
-    # (U+0085) into spaces; \uXXXX escapes come through unchanged
-    text = json.dumps(value, ensure_ascii=True, indent=None, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
-
-
-def document(title: str, body: str, description: str = "", linked_data=()) -> str:
-    """A Markdown source: front matter for mkdocs, then the escaped HTML body.
-
-    linked_data: JSON-LD objects, carried in the front matter as script-safe JSON text for
-    overrides/main.html to print in <head>.
-    """
-    meta = {"title": plain_title(title)}
-    if description:
-        meta["description"] = plain_title(description)[:300]
-    if linked_data:
-        meta["linked_data"] = [str(script_json(item)) for item in linked_data]
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10**6)
-    return f"---\n{front}---\n\n{body.strip()}\n"
-
-
-def fragment(lang: str, template: str, here: str, **context) -> Markup:
-    """A piece of HTML a stage shows inside a page, rendered with the same escaping rules."""
-    return Markup(environment(lang).get_template(template).render(here=here, lang=lang, **context))
-
-
-def render_page(env: Environment, template: str, here: str, title: str, **context) -> str:
-    site = context.get("site")
-    body = env.get_template(template).render(
-        here=here, lang=env.globals["lang"], title=title,
-        downloads=lambda dataset: download_list(site, dataset), **context)
-    return document(title, body, context.get("description", ""),
-                    context.get("linked_data", ()))
-
-
-def render(site: Site, lang: str) -> dict[str, str]:
-    """Every page of one language: {Markdown source path: text}."""
-    env = environment(lang)
-    catalog = site.catalog
-    pages = {
-        "index.md": render_page(env, "home.html", "index.md", i18n.t("page.home", lang),
-                                site=site, figures={f.key: f for f in site.figures}),
-        "katalog.md": render_page(env, "catalog.html", "katalog.md",
-                                  i18n.t("page.catalog", lang), site=site),
-        "tentang.md": render_page(env, "about.html", "tentang.md", i18n.t("page.about", lang),
-                                  site=site, figures={f.key: f for f in site.figures}),
-    }
-    for dataset in catalog.datasets:
-        source = paths.dataset_page(dataset.name)
-        pages[source] = render_page(
-            env, "dataset.html", source, dataset.text("title", lang), site=site,
-            dataset=dataset, description=dataset.text("description", lang),
-            linked_data=site.linked_data("dataset", lang, source, dataset))
-    for contribution in site.contributions.values():
-        if contribution.pages is not None:
-            pages.update(contribution.pages(site, lang))
+def every_page(site: Site, lang: str) -> list[Page]:
+    pages = [home(site, lang), catalogue(site, lang), about(site, lang)]
+    for dataset in site.catalog.datasets:
+        pages.append(dataset_page(site, dataset, lang))
+        pages.append(history_page(site, dataset, lang))
+        pages += release_pages(site, dataset, lang)
+    if site.directory is not None:
+        pages += directory_pages(site, site.directory, lang)
     return pages
+
+
+def home(site: Site, lang: str) -> Page:
+    common = dict(site=site)
+    return Page(paths.HOME, lang, i18n.t("page.home", lang), "home", (
+        S("sections/home_intro.html", common),
+        S("sections/figures.html", dict(common, figures=site.figures_on("home"),
+                                        missing=site.missing_figures("home"))),
+        S("sections/charts.html", dict(charts=site.charts_of(lang, home=True), level=2,
+                                       heading=False)),
+        S("sections/home_start.html", common),
+    ), nav="page.home")
+
+
+def catalogue(site: Site, lang: str) -> Page:
+    return Page(paths.CATALOG, lang, i18n.t("page.catalog", lang), "catalog", (
+        S("sections/catalog.html", dict(site=site)),
+    ), nav="page.catalog")
+
+
+def about(site: Site, lang: str) -> Page:
+    return Page(paths.ABOUT, lang, i18n.t("page.about", lang), "about", (
+        S("sections/about.html", dict(site=site, figures=site.figures_on("about"))),
+    ), nav="page.about")
+
+
+def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
+    """The dataset page, in reading order."""
+    published = site.published
+    release = published.current(dataset.name)
+    found = published.releases[dataset.name]
+    return Page(paths.dataset_page(dataset.name), lang, dataset.text("title", lang), "dataset", (
+        S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name))),
+        S("sections/release_block.html", dict(dataset=dataset, releases=found,
+                                              feed=paths.feed_file(lang, dataset.name))),
+        S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url))),
+        S("sections/charts.html", dict(charts=site.charts_of(lang, dataset.name), level=3,
+                                       heading=True)),
+        S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
+        S("sections/downloads.html", dict(files=published.file_list(release))),
+        S("sections/sources.html", dict(dataset=dataset)),
+        S("sections/dictionary.html", dict(dataset=dataset)),
+        S("sections/preview.html", dict(dataset=dataset, rows=dataset.rows[:PREVIEW_ROWS])),
+    ), description=dataset.text("description", lang),
+        linked_data=(linked.schema_org(published, dataset.name, lang),))
+
+
+def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
+    """The directory, on the pages of the datasets it is made of."""
+    found = site.directory
+    if found is None or dataset.name not in (found.name, found.areas_dataset.name):
+        return None
+    return found
+
+
+def history_page(site: Site, dataset: Dataset, lang: str) -> Page:
+    found = site.published.releases[dataset.name]
+    log = releases.changelog(found)
+    entries = [dict(release=release, diff=d, summary=releases.change_summary(release, d, lang),
+                    previous=log[i - 1][0] if i else None,
+                    notes=releases.notes(release, dataset, lang))
+               for i, (release, d) in enumerate(log)][::-1]
+    title = i18n.t("history.title", lang, title=dataset.text("title", lang))
+    return Page(paths.history_page(dataset.name), lang, title, "history", (
+        S("sections/history.html", dict(dataset=dataset, entries=entries, latest=dataset.version,
+                                        withheld=site.published.withheld.get(dataset.name, ()),
+                                        feed=paths.feed_file(lang, dataset.name))),
+    ))
+
+
+def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
+    published = site.published
+    log = releases.changelog(published.releases[dataset.name])
+    newest = published.current(dataset.name)
+    out = []
+    for index, (release, d) in enumerate(log):
+        title = i18n.t("release.page_title", lang, version=release.version,
+                       title=release.dataset.text("title", lang))
+        out.append(Page(paths.release_page(dataset.name, release.version), lang, title, "release-page", (
+            S("sections/release.html", dict(
+                dataset=dataset, release=release, diff=d, newest=newest,
+                previous=log[index - 1][0] if index else None, files=published.file_list(release),
+                summary=releases.change_summary(release, d, lang),
+                notes=releases.notes(release, dataset, lang),
+                release_url=published.release_url(release))),
+            S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url))),
+            S("sections/release_changes.html", dict(
+                release=release, diff=d, previous=log[index - 1][0] if index else None,
+                summary=releases.change_summary(release, d, lang),
+                notes=releases.notes(release, dataset, lang))),
+        ), description=release.dataset.text("description", lang)))
+    title = i18n.t("release.latest_title", lang, title=dataset.text("title", lang))
+    out.append(Page(paths.release_page(dataset.name, paths.LATEST), lang, title, "release-page", (
+        S("sections/release_latest.html", dict(dataset=dataset, release=newest,
+                                               files=published.latest_list(newest))),
+        S("sections/cite.html", dict(cite=citations.cite(newest, lang, site.site_url))),
+    )))
+    return out
+
+
+def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
+    """The directory, the areas, the coverage and how to add an institution."""
+    context = dict(site=site, directory=found, UNKNOWN=directory.UNKNOWN,
+                   bidang=found.field_labels[lang], coverage=directory.coverage(found),
+                   reported=_figure(site, (found.declaration.get("reported") or {}).get("figure")),
+                   own=found.pages)
+    groups = directory.by_kelurahan(found.institutions)
+    pages = [
+        Page(found.pages["directory"], lang, i18n.t("directory.title", lang), "finder", (
+            S("sections/directory.html", dict(context, groups=directory.by_kecamatan(found.institutions),
+                                              counts=directory.option_counts(found.institutions),
+                                              script=paths.asset(lang, "finder.js"))),
+        ), description=i18n.t("directory.lead", lang), nav="nav.directory"),
+        Page(found.pages["coverage"], lang, i18n.t("coverage.title", lang), "coverage", (
+            S("sections/directory_coverage.html", dict(
+                context, rows=directory.coverage_rows(found), bars=directory.bars(context["coverage"]),
+                figures=site.figures_on("coverage"), city_chart=_city_chart(site, found, lang))),
+        ), description=i18n.t("coverage.lead", lang)),
+        Page(found.pages["add"], lang, i18n.t("add.title", lang), "add", (
+            S("sections/directory_add.html", context),
+        ), description=i18n.t("add.lead", lang)),
+        Page(found.pages["areas"], lang, i18n.t("areas.title", lang), "areas", (
+            S("sections/directory_areas.html", context),
+        ), description=i18n.t("areas.lead", lang), nav="nav.areas"),
+    ]
+    for kec in found.areas:
+        pages.append(Page(kec.page, lang, i18n.t("kecamatan.title", lang, name=kec.name), "kecamatan", (
+            S("sections/kecamatan.html", dict(context, kecamatan=kec, groups=groups)),
+        )))
+    return pages
+
+
+def _figure(site: Site, key: str | None) -> Figure | None:
+    return next((f for f in site.figures if f.key == key), None)
+
+
+def _city_chart(site: Site, found: Directory, lang: str) -> Rendered | None:
+    """The chart the declaration names as the city-wide coverage chart, when it exists."""
+    wanted = found.declaration.get("coverage_chart")
+    return next((c for c in site.charts_of(lang, found.name) if c.id == wanted), None)
+
+
+def navigation(pages: list[Page]) -> list[tuple[str, str]]:
+    """(catalogue key, Markdown source) of the pages that have a navigation entry: the home
+    page and the catalogue first, "about" last."""
+    entries = [(p.nav, p.source) for p in pages if p.nav]
+    last = [e for e in entries if e[0] == "page.about"]
+    return [e for e in entries if e[0] != "page.about"] + last

@@ -1,90 +1,116 @@
-"""Every path and URL derived from a dataset name, in one place."""
+"""Every output path and URL of the site, in one place.
+
+Paths are relative to the site root ("data/indikator/1.0.0/indikator.csv") or, for pages, to a
+language's docs folder (the Markdown source mkdocs builds: "dataset/indikator/index.md").
+Nothing else in the package joins site paths by hand; templates get them from here.
+
+A name or version becomes a path segment only through `segment()`, which refuses anything
+that could leave its folder ("..", "/", "\\", control characters): whatever an old commit
+holds, no file is written outside the site.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = Path(__file__).resolve().parent
-LANGUAGES = ("id", "en")
-DEFAULT_LANGUAGE = "id"
+from . import project
+
 DOWNLOAD_FORMATS = ("csv", "json", "xlsx", "datapackage.json", "zip")
+SAFE_SEGMENT = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+LATEST = "latest"
+
+HOME = "index.md"
+CATALOG = "katalog.md"
+ABOUT = "tentang.md"
+DATAPACKAGE = "datapackage.json"
+DCAT = "dcat.jsonld"
 
 
-def dataset_dir(root: Path, name: str) -> Path:
-    return root / "datasets" / name
+class UnsafePath(ValueError):
+    """A name or version that cannot be a path segment."""
 
 
-def csv_path(root: Path, name: str) -> Path:
-    return dataset_dir(root, name) / f"{name}.csv"
+def segment(value) -> str:
+    text = str(value)
+    if not SAFE_SEGMENT.fullmatch(text) or ".." in text:
+        raise UnsafePath(text[:80])
+    return text
 
 
-def metadata_path(root: Path, name: str) -> Path:
-    return dataset_dir(root, name) / "metadata.yml"
-
-
-def schema_path(root: Path, name: str) -> Path:
-    return root / "schemas" / f"{name}.schema.json"
-
-
-def relative(path: Path, root: Path) -> str:
-    """How a maintainer names a file: relative to the repository, with '/'."""
+def is_safe(value) -> bool:
     try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        segment(value)
+    except UnsafePath:
+        return False
+    return True
 
 
-# --- where things are published (paths relative to the site root) -------------------------
+# --- languages ---------------------------------------------------------------------------
 
-def release_dir(name: str, version: str) -> str:
-    return f"data/{name}/{version}"
-
-
-def download_file(name: str, version: str, fmt: str) -> str:
-    """`data/<name>/<version>/<name>.<fmt>`; the data package keeps its standard name."""
-    if fmt == "datapackage.json":
-        return f"{release_dir(name, version)}/datapackage.json"
-    return f"{release_dir(name, version)}/{name}.{fmt}"
+def languages() -> tuple[str, ...]:
+    """The site's languages, the default first (site.yml)."""
+    return project.active().config.languages
 
 
-def release_page(name: str, version: str) -> str:
-    """The Markdown source of a release's page: it is published at the release's folder."""
-    return f"{release_dir(name, version)}/index.md"
+def default_language() -> str:
+    return languages()[0]
+
+
+def language_root(lang: str) -> str:
+    """Where a language's tree is published, relative to the site root."""
+    return "" if lang == default_language() else f"{segment(lang)}/"
+
+
+# --- pages (Markdown sources, relative to a language's docs folder) ------------------------
+
+def dataset_page(name: str) -> str:
+    return f"dataset/{segment(name)}/index.md"
 
 
 def history_page(name: str) -> str:
-    """The Markdown source of a dataset's Riwayat versi (version history) page."""
-    return f"dataset/{name}/riwayat.md"
+    """A dataset's Riwayat versi (version history) page."""
+    return f"dataset/{segment(name)}/riwayat.md"
 
 
-def feed_file(name: str | None = None) -> str:
-    """An Atom feed of releases, relative to a language's root: the site's or a dataset's."""
-    return f"feeds/{name or 'rilis'}.xml"
+def release_page(name: str, version: str) -> str:
+    """A release's page: published at the release's folder."""
+    return f"{release_dir(name, version)}/index.md"
 
 
-def api_file(name: str | None = None) -> str:
-    """The static JSON API: the catalogue, or one dataset."""
-    return f"api/{name or 'datasets'}.json"
+def directory_page(name: str) -> str:
+    """The directory of the dataset `name` (the one whose metadata declares `directory:`)."""
+    return f"{segment(name)}/index.md"
 
 
-def dataset_page(name: str) -> str:
-    """The Markdown source of a dataset's page, relative to a language's docs folder."""
-    return f"dataset/{name}/index.md"
+def coverage_page(name: str) -> str:
+    return f"{segment(name)}/cakupan.md"
+
+
+def add_page(name: str) -> str:
+    return f"{segment(name)}/tambah.md"
+
+
+def areas_page(areas: str) -> str:
+    """The areas (kecamatan and kelurahan) of the dataset `areas`."""
+    return f"{segment(areas)}/index.md"
+
+
+def area_page(areas: str, slug: str) -> str:
+    return f"{segment(areas)}/{segment(slug)}.md"
 
 
 def page_url(page: str) -> str:
     """The URL (relative to a language's root) mkdocs gives a Markdown source."""
-    if page == "index.md":
+    if page == HOME:
         return ""
     if page.endswith("/index.md"):
         return page[: -len("index.md")]
     return page[: -len(".md")] + "/"
 
 
-def language_root(lang: str) -> str:
-    """Where a language's tree is published, relative to the site root."""
-    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+def page_target(lang: str, page: str, anchor: str = "") -> str:
+    """A page of `lang`, relative to the site root, with an optional #anchor."""
+    return language_root(lang) + page_url(page) + (f"#{anchor}" if anchor else "")
 
 
 def link(from_page: str, lang: str, target: str) -> str:
@@ -93,7 +119,52 @@ def link(from_page: str, lang: str, target: str) -> str:
     return "../" * depth + target
 
 
+def absolute(site_url: str, target: str = "") -> str:
+    """An absolute URL: `site_url` (with its trailing slash) and a path from the site root."""
+    return site_url.rstrip("/") + "/" + target
+
+
+# --- files (relative to the site root) ------------------------------------------------------
+
+def release_dir(name: str, version: str) -> str:
+    return f"data/{segment(name)}/{segment(version)}"
+
+
+def latest_dir(name: str) -> str:
+    return release_dir(name, LATEST)
+
+
+def download_file(name: str, version: str, fmt: str) -> str:
+    """`data/<name>/<version>/<name>.<fmt>`; the data package and checksums keep their names."""
+    if fmt in ("datapackage.json", "SHA256SUMS"):
+        return f"{release_dir(name, version)}/{fmt}"
+    return f"{release_dir(name, version)}/{segment(name)}.{fmt}"
+
+
+def as_latest(path: str, name: str, version: str) -> str:
+    """The copy of a release file under `latest/`."""
+    release = release_dir(name, version) + "/"
+    if not path.startswith(release):
+        raise UnsafePath(path[:80])
+    return latest_dir(name) + "/" + path[len(release):]
+
+
+def feed_file(lang: str, name: str | None = None) -> str:
+    """An Atom feed of releases: the site's, or a dataset's."""
+    return f"{language_root(lang)}feeds/{segment(name) if name else 'rilis'}.xml"
+
+
+def api_file(name: str | None = None) -> str:
+    """The static JSON API: the catalogue, or one dataset."""
+    return f"api/{segment(name) if name else 'datasets'}.json"
+
+
 def chart_file(lang: str, chart_id: str, ext: str) -> str:
-    """A chart's files under a language's root: `grafik/<id>.svg`, `.png`, `.csv`,
-    `.vl.json` (the Vega-Lite spec) and `.html` (the standalone embed page)."""
-    return f"{language_root(lang)}grafik/{chart_id}.{ext}"
+    """A chart's files: `grafik/<id>.svg`, `.png`, `.csv`, `.vl.json` (the Vega-Lite spec)
+    and `.html` (the standalone embed page)."""
+    return f"{language_root(lang)}grafik/{segment(chart_id)}.{ext}"
+
+
+def asset(lang: str, file: str) -> str:
+    """Our own CSS and scripts, under each language's root (mkdocs builds them separately)."""
+    return f"{language_root(lang)}assets/od/{file}"

@@ -1,82 +1,87 @@
-"""The table of contents: load → validate → figures → downloads → pages → mkdocs → swap.
+"""The table of contents: gate → figures → charts → releases' files → linked data → pages →
+mkdocs → swap.
 
-The only module that knows the order. Each stage is a function of what came before; a stage
-that fails raises BuildError, and nothing has been written to site/ by then.
+The only module that knows the order. `validate.gate` runs first and finds every problem a
+later stage could hit; the stages after it build only from what it returned, so a build that
+passes the gate cannot fail on data. Nothing is written to the output folder until the end.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from . import directory, downloads, history, metadata, pages, paths, publish, releases
-from .catalog import Catalog, load_catalog
-from .charts import stage as charts_stage
-from .figures import key_figures
+from . import (
+    charts,
+    directory,
+    feeds,
+    figures,
+    history,
+    linked,
+    pages,
+    paths,
+    project,
+    publication,
+    publish,
+    render,
+)
 from .problems import BuildError
-from .validate import validate
-
-DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
-
-# The explicit navigation: a few entries that stay the same however many datasets there are.
-# Stages add theirs between the catalogue and "about".
-NAV_START = [("page.home", "index.md"), ("page.catalog", "katalog.md")]
-NAV_END = [("page.about", "tentang.md")]
-
-# Stages that contribute pages, files or blocks: name → function(catalog, root) → Contribution.
-# Each is a pure function of the validated catalogue (and, for releases, git history).
-STAGES: dict = {}
-STAGES["releases"] = releases.stage  # every release from git history, Riwayat versi pages
-STAGES["metadata"] = lambda catalog, root: metadata.stage(catalog, root, site_url(root))
-STAGES["charts"] = charts_stage  # charts declared in metadata: SVG/PNG, embed, cite
-STAGES["directory"] = directory.stage  # Direktori LPKS, kecamatan pages, coverage
+from .validate import Validated, gate
 
 
-def load_valid(root: Path = paths.ROOT) -> Catalog:
-    catalog = load_catalog(root)
-    problems = validate(catalog)
-    if problems:
-        raise BuildError(problems)
-    return catalog
+def build(root: Path | project.Project, out_dir: Path | None = None) -> Validated:
+    """Build the site of `root` into `out_dir` (default: its site/); returns what the gate
+    found (its warnings: historical releases withheld)."""
+    active = root if isinstance(root, project.Project) else project.load(root)
+    out_dir = Path(out_dir or active.root / "site")
+    with active.activate(), publish.lock(out_dir):
+        checked = load_valid(active)
+        site = assemble(checked, active)
+        docs = {lang: {page.source: render.page(page) for page in pages.every_page(site, lang)}
+                for lang in paths.languages()}
+        nav = pages.navigation(pages.every_page(site, paths.default_language()))
+        publish.publish(docs, static_files(site), nav, active, out_dir)
+    return checked
 
 
-def site_url(root: Path = paths.ROOT) -> str:
-    return os.environ.get("SITE_URL") or DEFAULT_SITE_URL
+def load_valid(active: project.Project) -> Validated:
+    """The gate: every problem at once, or a catalogue the build cannot fail on."""
+    checked = gate(active)
+    if checked.errors:
+        raise BuildError(checked.errors)
+    return checked
 
 
-def repo_url() -> str | None:
-    """Where readers report a correction: REPO_URL, or the repository GitHub Actions builds."""
-    if os.environ.get("REPO_URL"):
-        return os.environ["REPO_URL"].rstrip("/")
-    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
-    return f"{server}/{repository}" if server and repository else None
+def assemble(checked: Validated, active: project.Project) -> pages.Site:
+    """What the pages show, each stage computed once from the validated catalogue."""
+    catalog = checked.catalog
+    site_url = active.site_url
+    published = publication.build(catalog, site_url, checked.releases, checked.withheld)
+    return pages.Site(
+        catalog=catalog,
+        published=published,
+        figures=tuple(figures.key_figures(catalog)),
+        charts=charts.render_all(catalog, site_url),
+        directory=directory.build(catalog),
+        updated={d.name: history.last_changed(active.root, d.csv_file, d.metadata_file,
+                                              d.schema_file) for d in catalog.datasets},
+        repository=active.repository,
+    )
 
 
-def build(root: Path = paths.ROOT, out_dir: Path | None = None) -> Catalog:
-    catalog = load_valid(root)
-    figures = tuple(key_figures(catalog))
-    files = {d.name: downloads.release_files(d) for d in catalog.datasets}
-    updated = {d.name: history.last_changed(root, d.csv_file, d.metadata_file, d.schema_file)
-               for d in catalog.datasets}
-    contributions = {name: stage(catalog, root) for name, stage in STAGES.items()}
-    for contribution in contributions.values():  # releases: the current version as released
-        files.update(contribution.data.get("downloads", {}))
-    site = pages.Site(catalog=catalog, figures=figures, updated=updated, downloads=files,
-                      site_url=site_url(root), contributions=contributions,
-                      repo_url=repo_url())
-    docs = {lang: pages.render(site, lang) for lang in paths.LANGUAGES}
-    static = downloads.with_latest(catalog, files)
-    static.update(assets())
-    for contribution in contributions.values():
-        static.update(contribution.static)
-    nav = NAV_START + [entry for c in contributions.values() for entry in c.nav] + NAV_END
-    publish.publish(docs, static, nav, root, out_dir or root / "site", site.site_url)
-    return catalog
+def static_files(site: pages.Site) -> dict[str, bytes]:
+    """Everything that is not a page: release files, linked data, feeds, charts, assets."""
+    head = (history.git(site.catalog.root, "log", "-1", "--format=%cI") or "").strip() or None
+    return {
+        **publication.static(site.published),
+        **linked.static(site.published),
+        **feeds.feeds(site.published, head),
+        **charts.static(site.charts),
+        **assets(),
+    }
 
 
 def assets() -> dict[str, bytes]:
     """Our own CSS and scripts, served from the site itself (no CDN)."""
-    folder = paths.PACKAGE / "assets"
-    return {f"{paths.language_root(lang)}assets/od/{p.name}": p.read_bytes()
-            for lang in paths.LANGUAGES
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    folder = project.PACKAGE / "assets"
+    return {paths.asset(lang, p.name): p.read_bytes()
+            for lang in paths.languages() for p in sorted(folder.iterdir()) if p.is_file()}

@@ -20,6 +20,13 @@ class Problem:
     column: str | None = None
     params: dict = field(default_factory=dict, hash=False, compare=False)
     detail: str | None = None
+    # "warning": reported, but the build goes on (a historical release withheld from the site:
+    # history cannot be fixed, so it must not block every later build)
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def sort_key(self):
         return (self.file, self.row or 0, self.column or "", self.code)
@@ -31,3 +38,7 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+
+
+def errors(problems) -> list[Problem]:
+    return [p for p in problems if p.is_error]

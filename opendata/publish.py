@@ -1,64 +1,90 @@
-"""mkdocs builds into a temporary folder; site/ is replaced only when everything succeeded.
+"""mkdocs builds into a temporary folder; the output folder is replaced only when everything
+succeeded. The only module that writes the site.
 
-The only module that writes the site. One mkdocs build per language (each its own search
-index and theme language): Indonesian at the root, English under /en/.
+mkdocs is called through its command line (`python -m mkdocs build --strict`), one process
+per language, in parallel: each language has its own search index and theme language. Two
+builds of one output folder never run at once (a lock beside it), and what a killed build
+left behind (`.build-*`, `<out>.old`) is removed by the next one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import logging
+import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
 
-from . import history, i18n, paths
+from . import history, i18n, paths, project
 from .problems import BuildError, Problem
+
+THEME = project.PACKAGE / "theme"
+TEMPORARY = ".build-"
 
 
 def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list[tuple[str, str]],
-            root: Path, out_dir: Path, site_url: str) -> None:
+            active: project.Project, out_dir: Path) -> None:
     """Build every language into a temporary folder beside `out_dir`, then swap it in."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp, \
-            build_date(root):
+    with tempfile.TemporaryDirectory(prefix=TEMPORARY, dir=out_dir.parent) as tmp:
         work = Path(tmp)
-        site = work / "site"
-        for lang in paths.LANGUAGES:  # the default language first: its build cleans site/
-            docs_dir = work / "docs" / lang
-            write_tree(docs_dir, docs[lang])
-            _mkdocs(functools.partial(_config, root, work, lang, docs_dir,
-                                      site / paths.language_root(lang), nav, site_url), lang)
+        configs = {}
+        for lang in paths.languages():
+            write_tree(work / "docs" / lang, docs[lang])
+            configs[lang] = _config(active, work, lang, nav)
+        environment = dict(os.environ, SOURCE_DATE_EPOCH=str(
+            history.head_timestamp(active.root) or 315532800))   # 1980
+        with ThreadPoolExecutor(max_workers=len(configs)) as pool:
+            failures = [f for f in pool.map(lambda item: _mkdocs(*item, environment),
+                                            configs.items()) if f]
+        if failures:
+            raise BuildError([p for found in failures for p in found])
+        site = work / "out" / paths.default_language()
+        for lang in paths.languages():
+            if lang != paths.default_language():
+                (work / "out" / lang).rename(site / paths.language_root(lang))
         write_tree(site, static)
         swap(site, out_dir)
 
 
 @contextlib.contextmanager
-def build_date(root: Path):
-    """mkdocs dates its output (sitemap.xml <lastmod>, the sitemap.xml.gz header) with
-    SOURCE_DATE_EPOCH when set: HEAD's commit time, so two builds of one commit are identical."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(history.head_timestamp(root) or 315532800)  # 1980
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+def lock(out_dir: Path):
+    """One build of `out_dir` at a time; the next one is told, not left to crash in the swap.
+    Holding the lock, anything a killed build left behind is removed."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_file = out_dir.parent / f".{out_dir.name}.lock"
+    with open(lock_file, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError([Problem(file=out_dir.name, code="build_running")]) from None
+        _clean_leftovers(out_dir)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    for left in out_dir.parent.glob(f"{TEMPORARY}*"):
+        shutil.rmtree(left, ignore_errors=True)
+    shutil.rmtree(out_dir.with_name(out_dir.name + ".old"), ignore_errors=True)
 
 
 def write_tree(folder: Path, files: dict[str, str | bytes]) -> None:
+    root = folder.resolve()
     for relpath, content in sorted(files.items()):
-        target = folder / relpath
+        target = (folder / relpath).resolve()
+        if root not in target.parents:   # paths.segment refuses these first; never write outside
+            raise BuildError([Problem(file=relpath[:80], code="path_outside")])
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
             target.write_text(content, encoding="utf-8")
@@ -76,52 +102,56 @@ def swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _config(root: Path, work: Path, lang: str, docs_dir: Path, site_dir: Path,
-            nav: list[tuple[str, str]], site_url: str):
-    base = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+def base_config(active: project.Project) -> dict:
+    """The package's theme configuration, with the project's own mkdocs.yml over it."""
+    base = yaml.safe_load((THEME / "mkdocs.yml").read_text(encoding="utf-8"))
+    own = active.root / "mkdocs.yml"
+    if own.is_file() and not own.is_symlink():
+        base.update(yaml.safe_load(own.read_text(encoding="utf-8")) or {})
+    return base
+
+
+def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str, str]]) -> Path:
+    base = base_config(active)
+    site_url = active.site_url
     base.update(
         site_name=i18n.t("site.name", lang),
         site_description=i18n.t("site.description", lang),
         copyright=i18n.t("site.copyright", lang),
-        site_url=site_url.rstrip("/") + "/" + paths.language_root(lang),
-        docs_dir=str(docs_dir),
-        site_dir=str(site_dir),
+        site_url=paths.absolute(site_url, paths.language_root(lang)),
+        docs_dir=str(work / "docs" / lang),
+        site_dir=str(work / "out" / lang),
         nav=[{i18n.t(key, lang): source} for key, source in nav],
     )
     theme = dict(base.get("theme", {}))
     theme["language"] = lang
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str(root / theme["custom_dir"])
+    custom = theme.get("custom_dir")
+    if custom:
+        theme["custom_dir"] = str(THEME / custom if (THEME / custom).is_dir() else active.root / custom)
     base["theme"] = theme
     extra = dict(base.get("extra") or {})
-    extra.update(lang=lang, root_url=site_url.rstrip("/") + "/", languages=list(paths.LANGUAGES),
-                 default_language=paths.DEFAULT_LANGUAGE,
-                 language_names={code: i18n.t(f"language.{code}", code) for code in paths.LANGUAGES})
+    extra.update(lang=lang, root_url=paths.absolute(site_url), languages=list(paths.languages()),
+                 default_language=paths.default_language(),
+                 language_roots={code: paths.language_root(code) for code in paths.languages()},
+                 language_names={code: i18n.t(f"language.{code}", code) for code in paths.languages()},
+                 example_notice=i18n.t("example.notice", lang) if active.config.example else "",
+                 feed=paths.feed_file(lang).removeprefix(paths.language_root(lang)),
+                 stylesheet=paths.asset(lang, "site.css").removeprefix(paths.language_root(lang)))
     base["extra"] = extra
     config_file = work / f"mkdocs.{lang}.yml"
     config_file.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
-    return load_config(config_file=str(config_file), strict=True)
+    return config_file
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-def _mkdocs(make_config, lang: str) -> None:
-    """Load the configuration and build; any error or strict-mode warning becomes a Problem."""
-    collector = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collector)
-    try:
-        mkdocs_build(make_config())
-    except (MkDocsException, SystemExit) as error:
-        messages = collector.messages or [str(error)]
-        raise BuildError([Problem(file="mkdocs.yml", code="mkdocs_failed",
-                                  params={"lang": lang, "message": m}) for m in messages]) from error
-    finally:
-        logger.removeHandler(collector)
+def _mkdocs(lang: str, config_file: Path, environment: dict) -> list[Problem]:
+    """One language through mkdocs' command line; its errors and strict-mode warnings become
+    Problems (none when it succeeded)."""
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                           "--config-file", str(config_file)],
+                          capture_output=True, text=True, env=environment, check=False)
+    if done.returncode == 0:
+        return []
+    lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+    messages = [line for line in lines if line.startswith(("ERROR", "WARNING"))] or lines[-3:]
+    return [Problem(file="mkdocs.yml", code="mkdocs_failed",
+                    params={"lang": lang, "message": m[:500]}) for m in messages or ["?"]]

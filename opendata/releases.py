@@ -3,32 +3,35 @@
 A release of a dataset is a commit on the first-parent line of HEAD in which `version` in
 `datasets/<name>/metadata.yml` changed (or the dataset first appeared). Its files are built
 from the dataset as it was at that commit, so a published release never changes; its date is
-the committer date, never the clock. The working tree is always published at its version:
-when no commit has released that version yet, it is the next release, marked "not yet
-released", with no date.
+`released` in its metadata, else the committer date, never the clock. The working tree is
+always published at its version: when no commit has released that version yet, it is the
+next release, marked "not yet released".
 
-Validation: the CSV of a version that was already released must be byte-identical to the
-released one (`release_changed`), otherwise the maintainer must raise the version.
+History is input like any other: `candidates()` only reads it; `validate.history` checks
+every candidate with the same rules as the working tree, and a release that fails is withheld
+from the site with a note instead of breaking the build.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
-from . import downloads, history, i18n, pages, paths
-from .catalog import Catalog, Dataset, dataset_from_bytes
-from .problems import BuildError, Problem
+from . import catalog as catalogs
+from . import history, i18n, paths, yamlsafe
+from .catalog import Catalog, Dataset
+from .problems import Problem
+from .project import Project
+
+VERSION = r"[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Release:
     dataset: Dataset          # as it was at the release (the working tree when unreleased)
     commit: str | None        # None: not yet released
     committed: str | None     # committer date, ISO 8601 with offset (RFC 3339)
-    message: str = ""
 
     @property
     def name(self) -> str:
@@ -44,16 +47,153 @@ class Release:
 
     @property
     def date(self) -> str | None:
-        """YYYY-MM-DD (in the committer's time zone), None when not yet released."""
-        return self.committed[:10] if self.committed else None
+        """YYYY-MM-DD: `released` in the release's metadata, else the committer's date; None
+        when not yet released."""
+        if not self.released:
+            return None
+        declared = self.dataset.metadata.get("released")
+        return str(declared) if declared else self.committed[:10] if self.committed else None
 
-    @cached_property
-    def files(self) -> dict[str, bytes]:
-        """Every file of the release, keyed by its path under the site root."""
-        if self.commit is None:
-            return downloads.release_files(self.dataset)
-        return _files_at(self.dataset.root, self.commit, self.name, self.committed)
+    @property
+    def created(self) -> str | None:
+        """The release's timestamp in its data package: the declared date, or the commit's."""
+        if not self.released:
+            return None
+        declared = self.dataset.metadata.get("released")
+        return str(declared) if declared else self.committed
 
+
+@dataclass(frozen=True)
+class Withheld:
+    """A historical release that fails validation: not published, and said so."""
+    name: str
+    version: str              # as written in the old metadata (shown escaped, never a path)
+    commit: str
+    committed: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    version: str
+    commit: str
+    committed: str
+    dataset: Dataset | None   # None: one of its files could not be read
+    problems: tuple[Problem, ...]
+
+
+# --- reading the history ------------------------------------------------------------------
+
+def candidates(catalog: Catalog) -> dict[str, tuple[Candidate, ...]]:
+    """Every dataset's historical releases as read from git, oldest first, not yet checked."""
+    project = catalog.project
+    if not history.is_repository(project.root):
+        return {d.name: () for d in catalog.datasets}
+    head = history.head(project.root)
+    return {d.name: _candidates(project, head, d.name) for d in catalog.datasets}
+
+
+@lru_cache(maxsize=512)
+def _candidates(project: Project, head: str, name: str) -> tuple[Candidate, ...]:
+    """The releases as HEAD (`head`, part of the cache key) sees them."""
+    meta_path = project.relative(project.metadata_path(name))
+    commits = history.first_parent_log(project.root, meta_path)
+    metadata = history.blobs(project.root, [f"{commit}:{meta_path}" for commit, _ in commits])
+    found, seen, previous = [], set(), None
+    for (commit, committed), meta in zip(commits, metadata, strict=True):
+        version = _version(meta)
+        if version is None or version == previous:
+            previous = version if version is not None else previous
+            continue
+        previous = version
+        if version in seen:   # a version used again later keeps its first release
+            continue
+        seen.add(version)
+        found.append(_candidate(project, name, version, commit, committed))
+    return tuple(found)
+
+
+def _version(metadata: bytes | None) -> str | None:
+    try:
+        value = yamlsafe.load(metadata) if metadata else None
+    except yamlsafe.YamlError:
+        return None
+    version = value.get("version") if isinstance(value, dict) else None
+    return str(version)[:80] if version not in (None, "") else None
+
+
+def _candidate(project: Project, name: str, version: str, commit: str, committed: str) -> Candidate:
+    files = [project.relative(p) for p in (project.metadata_path(name), project.schema_path(name),
+                                           project.csv_path(name))]
+    meta, schema, data = history.blobs(project.root, [f"{commit}:{f}" for f in files])
+    problems = [Problem(file=f, code="file_missing") for f, b in zip(files, (meta, schema, data),
+                                                                       strict=True) if b is None]
+    dataset, found = catalogs.from_bytes(project, name, meta, schema, data, commit=commit)
+    return Candidate(name, version, commit, committed, dataset, tuple(problems + found))
+
+
+def assemble(catalog: Catalog, accepted: dict[str, tuple[Candidate, ...]]) -> dict[str, tuple[Release, ...]]:
+    """The published releases of every dataset, oldest first; the last is the working tree's
+    version (released or not)."""
+    out = {}
+    for dataset in catalog.datasets:
+        found = [Release(c.dataset, c.commit, c.committed) for c in accepted.get(dataset.name, ())]
+        if not any(r.version == dataset.version for r in found):
+            found.append(Release(dataset=dataset, commit=None, committed=None))
+        out[dataset.name] = tuple(found)
+    return out
+
+
+def collect(catalog: Catalog) -> dict[str, tuple[Release, ...]]:
+    """Every release as read from history, unchecked (tools and tests; the build publishes
+    what `validate.gate` accepted)."""
+    return assemble(catalog, {name: tuple(c for c in found if c.dataset is not None)
+                              for name, found in candidates(catalog).items()})
+
+
+def current(releases: tuple[Release, ...], version: str) -> Release:
+    """The release a dataset's page shows: the one of the working tree's version."""
+    return next(r for r in releases if r.version == version)
+
+
+def notes(release: Release, newest: Dataset, lang: str) -> str:
+    """The release notes of a version, for readers: from the dataset's current metadata
+    (`release_notes`), else from the release's own; empty when there are none."""
+    for metadata in (newest.metadata, release.dataset.metadata):
+        declared = metadata.get("release_notes")
+        text = declared.get(release.version) if isinstance(declared, dict) else None
+        if isinstance(text, dict) and text.get(lang):
+            return str(text[lang])
+    return ""
+
+
+# --- validation of the working tree against its history -------------------------------------
+
+def changed_releases(catalog: Catalog, accepted: dict | None = None) -> list[Problem]:
+    """A released version whose rows in the working tree are not the released rows (compared
+    canonically: re-saving the same rows with a BOM or CRLF is not a change)."""
+    accepted = candidates(catalog) if accepted is None else accepted
+    problems = []
+    for dataset in catalog.datasets:
+        release = next((c for c in accepted.get(dataset.name, ()) if c.version == dataset.version),
+                       None)
+        if release is not None and release.dataset is not None \
+                and release.dataset.table.canonical_csv() != dataset.table.canonical_csv():
+            problems.append(Problem(
+                file=dataset.csv_file, code="release_changed",
+                params={"version": dataset.version, "next": next_version(dataset.version),
+                        "commit": release.commit[:10]}))
+    return problems
+
+
+def next_version(version: str) -> str:
+    """1.0.0 → 1.0.1; a version whose last part is not a number gets '.1'."""
+    head, _, last = version.rpartition(".")
+    return f"{head}.{int(last) + 1}" if last.isdigit() and head else f"{version}.1"
+
+
+# --- row-level difference -----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Change:
@@ -81,119 +221,12 @@ class Diff:
         return " · ".join(row.get(column, "") for column in self.key)
 
 
-# --- reading the history ------------------------------------------------------------------
-
-def collect(catalog: Catalog) -> dict[str, tuple[Release, ...]]:
-    """Every dataset's releases, oldest first; the last one is the working tree's version."""
-    return {dataset.name: releases_of(dataset) for dataset in catalog.datasets}
-
-
-def releases_of(dataset: Dataset) -> tuple[Release, ...]:
-    found = list(_released(dataset.root, dataset.name))
-    if not any(r.version == dataset.version for r in found):
-        found.append(Release(dataset=dataset, commit=None, committed=None))
-    return tuple(found)
-
-
-def current(releases: tuple[Release, ...], version: str) -> Release:
-    """The release a dataset's page shows: the one of the working tree's version."""
-    return next(r for r in releases if r.version == version)
-
-
-def _released(root: Path, name: str) -> tuple[Release, ...]:
-    if not history.is_repository(root):
-        return ()
-    return _released_at(root, _head(root), name)
-
-
-def _head(root: Path) -> str:
-    return (history.git(root, "rev-parse", "HEAD") or "").strip()
-
-
-@lru_cache(maxsize=256)
-def _released_at(root: Path, head: str, name: str) -> tuple[Release, ...]:
-    """The releases as HEAD (`head`, part of the cache key) sees them."""
-    meta_path = paths.relative(paths.metadata_path(root, name), root)
-    commits = history.first_parent_log(root, meta_path)
-    metadata = history.blobs(root, [f"{commit}:{meta_path}" for commit, _, _ in commits])
-    releases, seen, previous = [], set(), None
-    for (commit, committed, message), meta in zip(commits, metadata, strict=True):
-        version = _version(meta)
-        if version is None or version == previous:
-            previous = version if version is not None else previous
-            continue
-        previous = version
-        if version in seen:   # a version used again later keeps its first release
-            continue
-        dataset = _dataset_at(root, commit, name)
-        if dataset is not None:
-            seen.add(version)
-            releases.append(Release(dataset, commit, committed, message.strip()))
-    return tuple(releases)
-
-
-def _version(metadata: bytes | None) -> str | None:
-    import yaml
-
-    try:
-        value = yaml.safe_load(metadata.decode("utf-8")) if metadata else None
-    except (UnicodeDecodeError, yaml.YAMLError):
-        return None
-    version = value.get("version") if isinstance(value, dict) else None
-    return str(version) if version not in (None, "") else None
-
-
-@lru_cache(maxsize=256)
-def _dataset_at(root: Path, commit: str, name: str) -> Dataset | None:
-    files = [paths.metadata_path(root, name), paths.schema_path(root, name),
-             paths.csv_path(root, name)]
-    meta, schema, data = history.blobs(root, [f"{commit}:{paths.relative(f, root)}"
-                                              for f in files])
-    if meta is None or schema is None or data is None:
-        return None
-    return dataset_from_bytes(root, name, meta, schema, data)
-
-
-@lru_cache(maxsize=256)
-def _files_at(root: Path, commit: str, name: str, committed: str) -> dict[str, bytes]:
-    """A commit never changes, so neither do the files built from it (memoised)."""
-    return downloads.release_files(_dataset_at(root, commit, name), released=committed)
-
-
-def check_shallow(root: Path) -> None:
-    """A shallow clone would publish HEAD as every dataset's first release: refuse."""
-    if history.is_repository(root) and history.is_shallow(root):
-        raise BuildError([Problem(file=".git", code="history_shallow")])
-
-
-# --- validation ---------------------------------------------------------------------------
-
-def changed_releases(catalog: Catalog) -> list[Problem]:
-    """A released version whose CSV in the working tree is not the released CSV."""
-    problems = []
-    for dataset in catalog.datasets:
-        release = next((r for r in _released(dataset.root, dataset.name)
-                        if r.version == dataset.version), None)
-        if release is not None and release.dataset.csv_bytes != dataset.csv_bytes:
-            problems.append(Problem(
-                file=dataset.csv_file, code="release_changed", column=None,
-                params={"version": dataset.version, "next": next_version(dataset.version),
-                        "commit": release.commit[:10]}))
-    return problems
-
-
-def next_version(version: str) -> str:
-    """1.0.0 → 1.0.1; a version whose last part is not a number gets '.1'."""
-    head, _, last = version.rpartition(".")
-    return f"{head}.{int(last) + 1}" if last.isdigit() and head else f"{version}.1"
-
-
-# --- row-level difference -----------------------------------------------------------------
-
 def diff(old: Dataset, new: Dataset) -> Diff:
     """Rows added, removed and changed, keyed by the new schema's primaryKey; rows are compared
     whole when the key is missing or not unique in either version."""
-    key = _primary_key(new)
+    key = tuple(c for c in new.primary_key if c in new.header)
+    if len(key) != len(new.primary_key):
+        key = ()
     columns_added = tuple(c for c in new.header if c not in old.header)
     columns_removed = tuple(c for c in old.header if c not in new.header)
     if not key or not _unique(old, key) or not _unique(new, key):
@@ -213,12 +246,6 @@ def diff(old: Dataset, new: Dataset) -> Diff:
                 removed=tuple(r for k, r in before.items() if k not in after),
                 changed=tuple(changed), columns_added=columns_added,
                 columns_removed=columns_removed)
-
-
-def _primary_key(dataset: Dataset) -> tuple[str, ...]:
-    key = dataset.schema.get("primaryKey") or []
-    key = (key,) if isinstance(key, str) else tuple(key)
-    return key if key and all(c in dataset.header for c in key) else ()
 
 
 def _unique(dataset: Dataset, key: tuple[str, ...]) -> bool:
@@ -255,57 +282,16 @@ def changelog(releases: tuple[Release, ...]) -> list[tuple[Release, Diff | None]
             for i, release in enumerate(releases)]
 
 
-def change_summary(release: Release, diff, lang: str) -> str:
-    if diff is None:
+def change_summary(release: Release, difference: Diff | None, lang: str) -> str:
+    if difference is None:
         return i18n.t("release.first", lang, rows=i18n.number(len(release.dataset.rows), lang))
-    if diff.empty:
+    if difference.empty:
         return i18n.t("release.no_change", lang)
-    return i18n.t("release.summary", lang, added=i18n.number(len(diff.added), lang),
-                  removed=i18n.number(len(diff.removed), lang),
-                  changed=i18n.number(len(diff.changed), lang))
+    return i18n.t("release.summary", lang, added=i18n.number(len(difference.added), lang),
+                  removed=i18n.number(len(difference.removed), lang),
+                  changed=i18n.number(len(difference.changed), lang))
 
 
-# --- the stage ------------------------------------------------------------------------------
-
-def stage(catalog: Catalog, root: Path) -> pages.Contribution:
-    """Every release's files at /data/<name>/<version>/, `latest`, and a Riwayat versi page
-    per dataset; the current version's files replace the pipeline's own (`downloads`)."""
-    check_shallow(root)
-    found = collect(catalog)
-    static, current_files = {}, {}
-    for dataset in catalog.datasets:
-        for release in found[dataset.name]:
-            files = release.files
-            static.update(files)
-            if release.version == dataset.version:
-                current_files[dataset.name] = files
-    static.update(downloads.with_latest(catalog, current_files))
-    return pages.Contribution(
-        static=static,
-        pages=lambda site, lang: history_pages(site, lang, found),
-        blocks={"dataset": [lambda site, lang, here, dataset=None:
-                            history_link(lang, here, dataset, found)]},
-        data={"releases": found, "downloads": current_files},
-    )
-
-
-def history_pages(site, lang: str, found: dict) -> dict[str, str]:
-    env = pages.environment(lang)
-    out = {}
-    for dataset in site.catalog.datasets:
-        source = paths.history_page(dataset.name)
-        log = changelog(found[dataset.name])
-        entries = [(release, d, change_summary(release, d, lang), log[i - 1][0] if i else None)
-                   for i, (release, d) in enumerate(log)][::-1]
-        out[source] = pages.render_page(
-            env, "history.html", source,
-            i18n.t("history.title", lang, title=dataset.text("title", lang)), site=site,
-            dataset=dataset, entries=entries, latest=dataset.version,
-            feed=paths.language_root(lang) + paths.feed_file(dataset.name))
-    return out
-
-
-def history_link(lang: str, here: str, dataset: Dataset, found: dict):
-    releases = found.get(dataset.name, ())
-    return pages.fragment(lang, "release_block.html", here, dataset=dataset, releases=releases,
-                          feed=paths.language_root(lang) + paths.feed_file(dataset.name))
+def release_path_ok(name: str, version: str) -> bool:
+    """Whether a name and version can become a release folder (paths.segment)."""
+    return paths.is_safe(name) and paths.is_safe(version)

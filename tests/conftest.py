@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from opendata import localserver, paths, pipeline
+from opendata import localserver, pipeline
+
+from support import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,7 +89,7 @@ def built_site(tmp_path_factory, site_url) -> Path:
     """The real datasets built into a temporary folder, with the test server's URL."""
     out = tmp_path_factory.mktemp("built") / "site"
     with environment(SITE_URL=site_url, REPO_URL=REPO_URL):
-        pipeline.build(paths.ROOT, out)
+        pipeline.build(ROOT, out)
     return out
 
 
@@ -150,7 +152,7 @@ def project_copy(tmp_path) -> Path:
     """A copy of the repository's sources (no .venv, no site) to break things in."""
     target = tmp_path / "project"
     ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
-    shutil.copytree(paths.ROOT, target, ignore=ignore)
+    shutil.copytree(ROOT, target, ignore=ignore)
     return target
 
 

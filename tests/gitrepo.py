@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opendata import paths
+from support import ROOT, csv_path, metadata_path
 
 DATES = ("2024-01-15T10:00:00+07:00", "2024-02-20T09:30:00+07:00", "2024-03-05T08:00:00+07:00")
 MESSAGE_2 = "Perbarui indikator: <b>satu</b> baris diubah & satu ditambah, satu dihapus"
@@ -49,7 +49,7 @@ def commit(root: Path, message: str, date: str) -> str:
 def copy_project(target: Path) -> Path:
     """The repository's sources, as the `project_copy` fixture copies them."""
     ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
-    shutil.copytree(paths.ROOT, target, ignore=ignore)
+    shutil.copytree(ROOT, target, ignore=ignore)
     return target
 
 
@@ -67,14 +67,19 @@ def write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
 
 
 def version(root: Path, name: str) -> str:
-    text = paths.metadata_path(root, name).read_text(encoding="utf-8")
+    text = metadata_path(root, name).read_text(encoding="utf-8")
     return re.search(r'^version:\s*"?([^"\n]+)"?\s*$', text, re.M).group(1)
 
 
-def set_version(root: Path, name: str, new: str) -> None:
-    file = paths.metadata_path(root, name)
+def set_version(root: Path, name: str, new: str, notes: bool = True) -> None:
+    """Raise the version; with its release notes in both languages unless notes=False."""
+    file = metadata_path(root, name)
     text = re.sub(r"^version:.*$", f'version: "{new}"', file.read_text(encoding="utf-8"),
                   count=1, flags=re.M)
+    if notes:
+        entry = (f'  "{new}":\n    id: "Versi uji {new}: <i>catatan</i> & perubahan."\n'
+                 f'    en: "Test version {new}: <i>notes</i> & changes."\n')
+        text = text.replace("\nrelease_notes:\n", "\nrelease_notes:\n" + entry, 1)
     file.write_text(text, encoding="utf-8")
 
 
@@ -98,7 +103,7 @@ def make_release_repo(root: Path) -> ReleaseRepo:
     repo.versions = {n: [version(root, n)] for n in ("indikator", "bidang")}
     repo.commits.append(commit(root, "Data awal", DATES[0]))
 
-    csv_file = paths.csv_path(root, "indikator")
+    csv_file = csv_path(root, "indikator")
     header, rows = read_rows(csv_file)
     edited, removed, model = rows[4], rows[6], rows[9]
     old_note = edited["catatan"]
@@ -112,7 +117,7 @@ def make_release_repo(root: Path) -> ReleaseRepo:
     repo.edited["indikator"] = {"changed": (edited["id"], "catatan", old_note, edited["catatan"]),
                                 "added": added["id"], "removed": removed["id"]}
 
-    csv_file = paths.csv_path(root, "bidang")
+    csv_file = csv_path(root, "bidang")
     header, rows = read_rows(csv_file)
     old_name = rows[0]["nama_en"]
     rows[0]["nama_en"] = old_name + " (renamed)"

@@ -13,8 +13,9 @@ import random
 import shutil
 from pathlib import Path
 
-from opendata import paths
 from opendata.catalog import load_catalog
+
+from support import ROOT, csv_path
 
 UNKNOWN = "tidak_diketahui"
 FIRST = ("Zamrud", "Safir", "Kuarsa", "Giok", "Topas")
@@ -25,11 +26,11 @@ CENTRE = (-6.12, 106.15)      # roughly Kota Serang
 def copy_project(target: Path) -> Path:
     """A copy of the repository's sources, as the `project_copy` fixture makes it."""
     ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
-    shutil.copytree(paths.ROOT, target, ignore=ignore)
+    shutil.copytree(ROOT, target, ignore=ignore)
     return target
 
 
-def reference_codes(root: Path = paths.ROOT) -> tuple[list[str], list[str]]:
+def reference_codes(root: Path = ROOT) -> tuple[list[str], list[str]]:
     catalog = load_catalog(root)
     kelurahan = [r["kode"] for r in catalog["wilayah"].rows if r["tingkat"] == "kelurahan"]
     return kelurahan, [r["kode"] for r in catalog["bidang"].rows]
@@ -75,7 +76,7 @@ def synthetic_registry(root: Path, total: int = 2000, seed: int = 4) -> list[dic
 
 def write_registry(root: Path, rows: list[dict]) -> None:
     """Replace datasets/lpks/lpks.csv under `root` (a project copy) with `rows`."""
-    target = paths.csv_path(root, "lpks")
+    target = csv_path(root, "lpks")
     with open(target, encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
     out = io.StringIO()
@@ -86,7 +87,7 @@ def write_registry(root: Path, rows: list[dict]) -> None:
 
 
 def read_registry(root: Path) -> list[dict]:
-    with open(paths.csv_path(root, "lpks"), encoding="utf-8", newline="") as f:
+    with open(csv_path(root, "lpks"), encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

@@ -15,10 +15,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from opendata import charts, i18n, paths, pipeline
+from opendata import charts, i18n, paths
 from opendata.catalog import load_catalog
 from opendata.problems import BuildError
 from opendata.validate import validate
+
+from support import (
+    LANGUAGES,
+    ROOT,
+    csv_path,
+    dataset_dir,
+    metadata_path,
+    schema_path,
+    valid_catalog,
+)
 
 TPT = "tpt-kota-serang"
 BARS = "tpt-kabupaten-kota-banten"
@@ -26,7 +36,7 @@ BARS = "tpt-kabupaten-kota-banten"
 
 @pytest.fixture(scope="module")
 def catalog():
-    return pipeline.load_valid(paths.ROOT)
+    return valid_catalog(ROOT)
 
 
 def declared(catalog, chart_id):
@@ -36,13 +46,13 @@ def declared(catalog, chart_id):
 @pytest.fixture(scope="module")
 def tpt(catalog):
     dataset, chart = declared(catalog, TPT)
-    return {lang: charts.render_chart(catalog, dataset, chart, lang)
-            for lang in paths.LANGUAGES}
+    return {lang: charts.render_chart(catalog, dataset, chart, lang, SITE_URL)
+            for lang in LANGUAGES}
 
 
 def preferred_tpt_from_csv(area: str) -> dict[int, str]:
     """{year: value as written} of the preferred total August (or annual) TPT of one area."""
-    with paths.csv_path(paths.ROOT, "indikator").open(encoding="utf-8", newline="") as f:
+    with csv_path(ROOT, "indikator").open(encoding="utf-8", newline="") as f:
         return {int(r["tahun"]): r["nilai"] for r in csv.DictReader(f)
                 if r["indikator"] == "tpt" and r["wilayah_kode"] == area and r["utama"] == "true"
                 and r["jenis_kelamin"] == "total" and r["bulan"] in ("8", "")}
@@ -82,7 +92,7 @@ def test_spec_is_built_from_the_declaration(catalog, tpt):
     # the reference band is the target row's range
     rect = layer_with_mark(spec, "rect")
     band = rect["data"]["values"][0]
-    with paths.csv_path(paths.ROOT, "target").open(encoding="utf-8", newline="") as f:
+    with csv_path(ROOT, "target").open(encoding="utf-8", newline="") as f:
         row = next(r for r in csv.DictReader(f) if r["id"] == chart["reference"]["filter"]["id"])
     assert (band["bawah"], band["atas"]) == (float(row["nilai_bawah"]), float(row["nilai_atas"]))
 
@@ -130,7 +140,7 @@ def test_alt_text_states_the_figures_of_the_csv(tpt):
     kota = preferred_tpt_from_csv("3673")
     years = sorted(kota)
     top = max(years, key=lambda y: Decimal(kota[y]))
-    for lang in paths.LANGUAGES:
+    for lang in LANGUAGES:
         text = tpt[lang].alt
         name = tpt[lang].data.records[0]["wilayah_kode_nama"]
         expected = i18n.t("chart.alt_series", lang, series=name,
@@ -146,8 +156,8 @@ def test_alt_text_states_the_figures_of_the_csv(tpt):
 
 def test_bar_chart_alt_text_names_the_latest_year(catalog):
     dataset, chart = declared(catalog, BARS)
-    rendered = charts.render_chart(catalog, dataset, chart, "id")
-    with paths.csv_path(paths.ROOT, "indikator").open(encoding="utf-8", newline="") as f:
+    rendered = charts.render_chart(catalog, dataset, chart, "id", SITE_URL)
+    with csv_path(ROOT, "indikator").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f)
                 if r["indikator"] == "tpt" and r["wilayah_jenis"] in ("kabupaten", "kota")
                 and r["utama"] == "true" and r["jenis_kelamin"] == "total" and r["bulan"] in ("8", "")]
@@ -167,8 +177,8 @@ def test_bar_chart_alt_text_names_the_latest_year(catalog):
 
 def test_lpks_and_training_charts_sum_the_rows(catalog):
     dataset, chart = declared(catalog, "peserta-pelatihan")
-    rendered = charts.render_chart(catalog, dataset, chart, "en")
-    with paths.csv_path(paths.ROOT, "program_pelatihan").open(encoding="utf-8", newline="") as f:
+    rendered = charts.render_chart(catalog, dataset, chart, "en", SITE_URL)
+    with csv_path(ROOT, "program_pelatihan").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     total = sum(int(r["peserta"]) for r in rows if r["peserta"])
     assert sum(r["peserta"] for r in rendered.data.records if r["peserta"]) == total
@@ -176,7 +186,7 @@ def test_lpks_and_training_charts_sum_the_rows(catalog):
     assert dataset.code_label("pendanaan", "apbd", "en") in funding
     assert dataset.code_label("pendanaan", "apbn", "en") in funding
     dataset, chart = declared(catalog, "cakupan-kelurahan")
-    rendered = charts.render_chart(catalog, dataset, chart, "id")
+    rendered = charts.render_chart(catalog, dataset, chart, "id", SITE_URL)
     kelurahan = [r for r in catalog["wilayah"].rows if r["tingkat"] == "kelurahan"]
     assert rendered.data.records[0]["nilai"] == len(kelurahan)
     assert str(len(kelurahan)) in rendered.alt
@@ -196,7 +206,7 @@ def test_downloads_png_is_twice_the_svg_and_csv_is_the_chart_data(tpt):
     assert json.loads(files[tpt["id"].files["spec"]])["title"]["text"] == tpt["id"].title
 
 
-SITE = type("S", (), {"site_url": "https://example.org/data/"})()
+SITE_URL = "https://example.org/data/"   # where the charts are published in these tests
 ACCESSED = {"id": "diakses", "en": "accessed"}
 
 
@@ -213,6 +223,15 @@ class CitationAttributes(HTMLParser):
             self.found.append(attrs)
 
 
+def chart_block(chart, lang: str, dataset: str) -> str:
+    """The charts section of a dataset page, as the page shows it."""
+    from opendata import project, render
+
+    with project.load(ROOT).activate():
+        return str(render.fragment(lang, "sections/charts.html", paths.dataset_page(dataset),
+                                   charts=[chart], level=3, heading=True))
+
+
 def citation_attributes(html_text: str) -> list[dict[str, str]]:
     parser = CitationAttributes()
     parser.feed(html_text)
@@ -221,8 +240,8 @@ def citation_attributes(html_text: str) -> list[dict[str, str]]:
 
 def test_citation_names_sources_version_url_and_claims_no_access_date(catalog, tpt):
     """The page is built from a commit and read for months: it cannot know when it is read."""
-    for lang in paths.LANGUAGES:
-        text = charts.citation(SITE, tpt[lang]).text
+    for lang in LANGUAGES:
+        text = tpt[lang].citation.text
         assert ACCESSED[lang] not in text and "{date}" not in text
         assert paths.language_root(lang) + "dataset/indikator/#grafik-" + TPT in text
         version = "versi" if lang == "id" else "version"
@@ -230,14 +249,14 @@ def test_citation_names_sources_version_url_and_claims_no_access_date(catalog, t
         for publisher in tpt[lang].data.sources:
             assert publisher in text
     assert "https://example.org/data/dataset/indikator/#grafik-" + TPT in \
-        charts.citation(SITE, tpt["id"]).text
-    snippet = charts.iframe(SITE, tpt["id"])
+        tpt["id"].citation.text
+    snippet = tpt["id"].iframe
     assert snippet.startswith('<iframe src="https://example.org/data/grafik/tpt-kota-serang.html"')
 
 
 def test_dated_citation_is_the_catalogue_wording_with_one_date_slot(tpt):
     for lang, locale in (("id", "id-ID"), ("en", "en-GB")):
-        cited = charts.citation(SITE, tpt[lang])
+        cited = tpt[lang].citation
         assert cited.dated.count("{date}") == 1
         assert f"({ACCESSED[lang]} {{date}})" in cited.dated
         assert cited.dated.replace(f" ({ACCESSED[lang]} {{date}})", "") == cited.text
@@ -245,12 +264,10 @@ def test_dated_citation_is_the_catalogue_wording_with_one_date_slot(tpt):
 
 
 def test_citation_block_carries_both_wordings_escaped(catalog, tpt):
-    dataset = catalog["indikator"]
-    for lang in paths.LANGUAGES:
-        block = charts.block([tpt[lang]], 3, True)(SITE, lang, paths.dataset_page("indikator"),
-                                                   dataset)
+    for lang in LANGUAGES:
+        block = chart_block(tpt[lang], lang, "indikator")
         assert ACCESSED[lang] not in re.sub(r'data-od-cite-dated="[^"]*"', "", block)
-        cited = charts.citation(SITE, tpt[lang])
+        cited = tpt[lang].citation
         [attrs] = citation_attributes(block)
         assert attrs["data-od-cite-undated"] == cited.text
         assert attrs["data-od-cite-dated"] == cited.dated
@@ -259,15 +276,15 @@ def test_citation_block_carries_both_wordings_escaped(catalog, tpt):
 
 def test_builds_are_reproducible(catalog):
     dataset, chart = declared(catalog, "lpks-akreditasi")
-    one = charts.render_chart(catalog, dataset, chart, "id")
-    two = charts.render_chart(catalog, dataset, chart, "id")
+    one = charts.render_chart(catalog, dataset, chart, "id", SITE_URL)
+    two = charts.render_chart(catalog, dataset, chart, "id", SITE_URL)
     assert (one.svg, one.png, one.spec) == (two.svg, two.png, two.spec)
 
 
 # --- declarations in a copy of the project -----------------------------------------------------
 
 def edit_metadata(root: Path, name: str, change) -> None:
-    file = paths.metadata_path(root, name)
+    file = metadata_path(root, name)
     metadata = yaml.safe_load(file.read_text(encoding="utf-8"))
     change(metadata)
     file.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -286,11 +303,11 @@ def test_a_new_chart_needs_no_python(project_copy):
             "value": {"field": "nilai", "unit": "persen", "title": {"id": "TPAK (%)", "en": "LFPR (%)"}},
         })
     edit_metadata(project_copy, "indikator", add)
-    catalog = pipeline.load_valid(project_copy)
-    contribution = charts.stage(catalog, project_copy)
-    assert "grafik/tpak-kota-serang.svg" in contribution.static
-    assert "en/grafik/tpak-kota-serang.vl.json" in contribution.static
-    spec = json.loads(contribution.static["en/grafik/tpak-kota-serang.vl.json"])
+    catalog = valid_catalog(project_copy)
+    static = charts.static(charts.render_all(catalog, SITE_URL))
+    assert "grafik/tpak-kota-serang.svg" in static
+    assert "en/grafik/tpak-kota-serang.vl.json" in static
+    spec = json.loads(static["en/grafik/tpak-kota-serang.vl.json"])
     assert spec["title"]["text"] == "Labour-force participation, Kota Serang"
 
 
@@ -322,7 +339,7 @@ def test_unknown_column_and_dataset_are_reported(project_copy):
     assert ("chart_dataset_unknown", "sasaran") in codes
     assert all(p.file == "datasets/indikator/metadata.yml" for p in problems)
     for problem in problems:
-        for lang in paths.LANGUAGES:
+        for lang in LANGUAGES:
             assert i18n.t(f"problem.{problem.code}", lang, **problem.params)
             assert i18n.t(f"action.{problem.code}", lang, **problem.params)
 
@@ -330,9 +347,11 @@ def test_unknown_column_and_dataset_are_reported(project_copy):
 def test_two_figures_for_one_point_are_reported(project_copy):
     """Without `utama: true` a year has several sources: the chart refuses to pick one."""
     edit_metadata(project_copy, "indikator", lambda m: m["charts"][0]["filter"].pop("utama"))
-    catalog = pipeline.load_valid(project_copy)
+    problems = validate(load_catalog(project_copy))       # found by validate, before a build
+    assert [(p.file, p.column, p.code) for p in problems] == [
+        ("datasets/indikator/metadata.yml", "charts", "chart_ambiguous")]
     with pytest.raises(BuildError) as error:
-        charts.stage(catalog, project_copy)
+        valid_catalog(project_copy)
     assert {p.code for p in error.value.problems} == {"chart_ambiguous"}
 
 
@@ -343,12 +362,12 @@ HOSTILE = '</script><script>window.pwned=1</script>"\'<img src=x onerror=alert(1
 
 def add_hostile_dataset(root: Path) -> None:
     """A synthetic dataset whose category labels and title are hostile text."""
-    folder = paths.dataset_dir(root, "uji_grafik")
+    folder = dataset_dir(root, "uji_grafik")
     folder.mkdir(parents=True)
     (folder / "uji_grafik.csv").write_text(
         "id,label,nilai\n" f'a,"{HOSTILE.replace(chr(34), chr(34) * 2)}",3.5\nb,biasa,2\n',
         encoding="utf-8")
-    paths.schema_path(root, "uji_grafik").write_text(json.dumps({
+    schema_path(root, "uji_grafik").write_text(json.dumps({
         "missingValues": [""], "primaryKey": ["id"],
         "fields": [{"name": "id", "type": "string", "constraints": {"required": True}},
                    {"name": "label", "type": "string"},
@@ -361,33 +380,34 @@ def add_hostile_dataset(root: Path) -> None:
         "sources": [{"publisher": "Generator uji " + HOSTILE, "url": None,
                      "page_date": None, "accessed": None}],
         "columns": {c: {"id": c, "en": c} for c in ("id", "label", "nilai")},
+        "release_notes": {"1.0.0": text},
         "charts": [{"id": "uji-grafik", "type": "bar", "title": text, "description": text,
                     "category": {"field": "label", "title": text},
                     "value": {"field": "nilai", "unit": "orang", "title": text}}],
     }
-    paths.metadata_path(root, "uji_grafik").write_text(
+    metadata = json.loads(json.dumps(metadata))   # no shared objects: YAML would write aliases
+    metadata_path(root, "uji_grafik").write_text(
         yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
 
 
 @pytest.mark.build
 def test_hostile_cells_stay_text(project_copy):
     add_hostile_dataset(project_copy)
-    catalog = pipeline.load_valid(project_copy)
-    contribution = charts.stage(catalog, project_copy)
-    spec = contribution.static["grafik/uji-grafik.vl.json"]
+    catalog = valid_catalog(project_copy)
+    rendered = charts.render_all(catalog, SITE_URL)
+    static = charts.static(rendered)
+    spec = static["grafik/uji-grafik.vl.json"]
     assert b"<" not in spec and b">" not in spec and b"&" not in spec
     parsed = json.loads(spec)
     assert parsed["title"]["text"] == "Uji " + HOSTILE
     assert HOSTILE in [r.get("label") for r in parsed["data"]["values"]]
-    svg = contribution.static["grafik/uji-grafik.svg"].decode()
+    svg = static["grafik/uji-grafik.svg"].decode()
     assert "<script" not in svg and "onerror=alert" not in svg.replace("onerror=alert(1)&gt;", "")
-    embed = contribution.static["grafik/uji-grafik.html"].decode()
+    embed = static["grafik/uji-grafik.html"].decode()
     assert "<script" not in embed and "<img src=x" not in embed
     assert "&lt;/script&gt;&lt;script&gt;" in embed
-    site = type("S", (), {"site_url": "https://example.org/"})()
-    chart = next(c for c in contribution.data["charts"] if c.id == "uji-grafik" and c.lang == "id")
-    block = charts.block([chart], 3, True)(site, "id", paths.dataset_page("uji_grafik"),
-                                           catalog["uji_grafik"])
+    chart = next(c for c in rendered if c.id == "uji-grafik" and c.lang == "id")
+    block = chart_block(chart, "id", "uji_grafik")
     assert "<script" not in block and "<img src=x" not in block
     assert "&lt;/script&gt;" in block
     # the iframe snippet is shown as code: escaped twice in the page, once in the snippet

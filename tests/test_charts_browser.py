@@ -10,10 +10,12 @@ import datetime as dt
 import urllib.request
 
 import pytest
-from conftest import environment, free_port, serious_violations, serve
 from test_charts import HOSTILE, add_hostile_dataset
 
 from opendata import charts, i18n, paths, pipeline
+
+from conftest import environment, free_port, serious_violations, serve
+from support import LANGUAGES
 
 PAGE = "dataset/indikator/"
 CHART = "#grafik-tpt-kota-serang"
@@ -105,7 +107,7 @@ def dated_citation(page, lang: str) -> str:
     return page.locator(CITATION).text_content()
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_citation_states_the_readers_access_date(open_page, lang):
     page, recorder = open_page(paths.language_root(lang) + PAGE)
     text = dated_citation(page, lang)
@@ -114,7 +116,7 @@ def test_citation_states_the_readers_access_date(open_page, lang):
     assert recorder.errors == []
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_citation_without_javascript_claims_no_access_date(open_page, lang):
     page, _ = open_page(paths.language_root(lang) + PAGE, javascript=False)
     text = page.locator(CITATION).text_content()
@@ -148,7 +150,7 @@ def test_english_chart_uses_english_numbers(open_page):
 
 
 def test_download_links_resolve(open_page):
-    for lang in paths.LANGUAGES:
+    for lang in LANGUAGES:
         page, _ = open_page(paths.language_root(lang) + PAGE, javascript=False)
         links = page.eval_on_selector_all(".od-chart a[download], .od-chart details a",
                                           "links => links.map(a => a.href)")
@@ -170,7 +172,7 @@ def test_iframe_snippet_points_at_the_embed_page(open_page, site_url):
     assert status == 200 and "text/html" in kind
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_embed_page_renders_alone(open_page, lang):
     page, recorder = open_page(paths.language_root(lang) + "grafik/tpt-kota-serang.html",
                                javascript=False)

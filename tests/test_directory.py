@@ -5,25 +5,30 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 
 import pytest
 
-from opendata import directory, figures, pages, paths
+from opendata import directory, figures, pages, project, render
 from opendata.catalog import load_catalog
+from opendata.urls import https_url
+
+from support import LANGUAGES, ROOT, with_dataset, with_rows
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog(paths.ROOT)
+    return load_catalog(ROOT)
 
 
 def with_registry(catalog, rows: list[dict]):
     """The real catalogue with the lpks rows replaced (every column present, empty by default)."""
     header = catalog["lpks"].header
     full = tuple({column: row.get(column, "") for column in header} for row in rows)
-    datasets = tuple(replace(d, rows=full) if d.name == "lpks" else d for d in catalog.datasets)
-    return replace(catalog, datasets=datasets)
+    return with_dataset(catalog, with_rows(catalog["lpks"], full))
+
+
+def kelurahan_codes(catalog) -> list[str]:
+    return [r["kode"] for r in catalog["wilayah"].rows if r["tingkat"] == "kelurahan"]
 
 
 def row(id_: str, kelurahan: str = "", **cells) -> dict:
@@ -33,29 +38,36 @@ def row(id_: str, kelurahan: str = "", **cells) -> dict:
     return base | cells
 
 
-def site_for(catalog, stages=None):
-    contributions = stages or {"directory": directory.stage(catalog)}
-    return pages.Site(catalog=catalog, figures=tuple(figures.key_figures(catalog)), updated={},
-                      downloads={}, site_url="http://127.0.0.1/", contributions=contributions)
+def site_for(catalog, charts=()):
+    return pages.Site(catalog=catalog, published=None, figures=tuple(figures.key_figures(catalog)),
+                      charts=tuple(charts), directory=directory.build(catalog), updated={},
+                      repository=None)
+
+
+def directory_pages(site, lang: str) -> dict[str, str]:
+    """{Markdown source: text} of the directory's pages, as the build renders them."""
+    with project.load(ROOT).activate():
+        return {page.source: render.page(page)
+                for page in pages.directory_pages(site, site.directory, lang)}
 
 
 # --- areas ----------------------------------------------------------------------------------
 
 def test_six_kecamatan_hold_the_67_kelurahan_each_once(catalog):
-    kecamatan = directory.areas(catalog)
+    kecamatan = directory.areas(catalog["wilayah"])
     codes = [kel.code for kec in kecamatan for kel in kec.kelurahan]
     assert len(kecamatan) == 6
     assert len(codes) == len(set(codes)) == 67
-    assert sorted(codes) == sorted(figures.kelurahan_codes(catalog))
+    assert sorted(codes) == sorted(kelurahan_codes(catalog))
     assert all(kel.kecamatan == kec.code and kel.code.startswith(kec.code + ".")
                for kec in kecamatan for kel in kec.kelurahan)
 
 
 def test_kecamatan_pages_have_stable_slugs_from_their_names(catalog):
-    slugs = {kec.name: kec.slug for kec in directory.areas(catalog)}
+    slugs = {kec.name: kec.slug for kec in directory.areas(catalog["wilayah"])}
     assert slugs == {"Serang": "serang", "Kasemen": "kasemen", "Walantaka": "walantaka",
                      "Curug": "curug", "Cipocok Jaya": "cipocok-jaya", "Taktakan": "taktakan"}
-    assert {kec.page for kec in directory.areas(catalog)} >= {"wilayah/cipocok-jaya.md"}
+    assert {kec.page for kec in directory.areas(catalog["wilayah"])} >= {"wilayah/cipocok-jaya.md"}
 
 
 # --- grouping -------------------------------------------------------------------------------
@@ -70,7 +82,7 @@ REGISTRY = [
 
 
 def test_institutions_are_placed_in_kelurahan_and_kecamatan_and_ordered(catalog):
-    d = directory.build_directory(with_registry(catalog, REGISTRY))
+    d = directory.build(with_registry(catalog, REGISTRY))
     assert [i.id for i in d.institutions] == [
         "b_walantaka", "d_curug_other", "a_curug", "c_curug", "e_unknown"]  # Cilaku < Tinggar
     tinggar = next(i for i in d.institutions if i.id == "a_curug")
@@ -80,14 +92,14 @@ def test_institutions_are_placed_in_kelurahan_and_kecamatan_and_ordered(catalog)
 
 
 def test_grouping_by_kecamatan_puts_unknown_places_last(catalog):
-    d = directory.build_directory(with_registry(catalog, REGISTRY))
+    d = directory.build(with_registry(catalog, REGISTRY))
     groups = directory.by_kecamatan(d.institutions)
     assert list(groups) == ["36.73.03", "36.73.04", directory.UNKNOWN]
     assert [i.id for i in groups["36.73.04"]] == ["d_curug_other", "a_curug", "c_curug"]
 
 
 def test_grouping_by_kelurahan_leaves_out_unknown_places(catalog):
-    d = directory.build_directory(with_registry(catalog, REGISTRY))
+    d = directory.build(with_registry(catalog, REGISTRY))
     groups = directory.by_kelurahan(d.institutions)
     assert {code: [i.id for i in items] for code, items in groups.items()} == {
         "36.73.03.1001": ["b_walantaka"], "36.73.04.1005": ["d_curug_other"],
@@ -97,7 +109,7 @@ def test_grouping_by_kelurahan_leaves_out_unknown_places(catalog):
 def test_option_counts_count_empty_cells_as_unknown(catalog):
     rows = [row("x", "36.73.04.1002", bidang="las_industri;listrik", akreditasi="terakreditasi"),
             row("y", "", bidang="listrik"), row("z", "36.73.04.1001")]
-    counts = directory.option_counts(directory.build_directory(with_registry(catalog, rows)).institutions)
+    counts = directory.option_counts(directory.build(with_registry(catalog, rows)).institutions)
     assert counts["kecamatan"] == Counter({"36.73.04": 2, directory.UNKNOWN: 1})
     assert counts["bidang"] == Counter({"listrik": 2, "las_industri": 1, directory.UNKNOWN: 1})
     assert counts["akreditasi"] == Counter({directory.UNKNOWN: 2, "terakreditasi": 1})
@@ -106,18 +118,19 @@ def test_option_counts_count_empty_cells_as_unknown(catalog):
 # --- coverage figures -----------------------------------------------------------------------
 
 def test_coverage_per_kecamatan_counts_kelurahan_not_institutions(catalog):
-    d = directory.build_directory(with_registry(catalog, REGISTRY))
+    d = directory.build(with_registry(catalog, REGISTRY))
     cov = {c.kecamatan.name: (c.covered, c.total, c.institutions) for c in directory.coverage(d)}
     assert cov["Curug"] == (2, 10, 3)          # Tinggar (2 institutions) and Cilaku
     assert cov["Walantaka"] == (1, 14, 1)
     assert cov["Serang"] == (0, 12, 0)
     assert sum(c[1] for c in cov.values()) == 67
-    assert sum(c[0] for c in cov.values()) == 3 == len(figures.covered_kelurahan(
-        with_registry(catalog, REGISTRY)))
+    assert sum(c[0] for c in cov.values()) == 3 == next(
+        f.value for f in figures.key_figures(with_registry(catalog, REGISTRY))
+        if f.key == "cakupan-kelurahan")
 
 
 def test_coverage_rows_list_every_kelurahan_once_with_its_count(catalog):
-    d = directory.build_directory(with_registry(catalog, REGISTRY))
+    d = directory.build(with_registry(catalog, REGISTRY))
     rows = directory.coverage_rows(d)
     assert len(rows) == 67 == len({kel.code for _, kel, _ in rows})
     counts = {kel.code: count for _, kel, count in rows}
@@ -126,15 +139,15 @@ def test_coverage_rows_list_every_kelurahan_once_with_its_count(catalog):
 
 
 def test_coverage_agrees_with_the_key_figure_on_the_real_registry(catalog):
-    d = directory.build_directory(catalog)
+    d = directory.build(catalog)
     figure = next(f for f in figures.key_figures(catalog) if f.key == "cakupan-kelurahan")
     assert sum(c.covered for c in directory.coverage(d)) == figure.value == len(d.covered)
     assert d.total == figure.total == 67
 
 
 def test_chart_bars_are_proportional_to_the_kelurahan(catalog):
-    d = directory.build_directory(with_registry(catalog, REGISTRY))
-    bars = directory.chart(directory.coverage(d), width=140)
+    d = directory.build(with_registry(catalog, REGISTRY))
+    bars = directory.bars(directory.coverage(d), width=140)
     by_name = {b["item"].kecamatan.name: b for b in bars["rows"]}
     assert by_name["Walantaka"]["total"] == 140                  # the most kelurahan: 14
     assert by_name["Curug"]["total"] == 100 and by_name["Curug"]["covered"] == 20
@@ -160,29 +173,31 @@ def test_a_phone_becomes_a_tel_link_only_when_it_is_a_number(text, href):
 def test_website_links_need_safe_urls_and_source_links_need_https(catalog):
     rows = [row("w", website="", situs_web="javascript:alert(1)", sumber_url="http://x.org/"),
             row("v", situs_web="https://lpk.example.org/", sumber_url="https://x.org/a")]
-    items = {i.id: i for i in directory.build_directory(with_registry(catalog, rows)).institutions}
+    items = {i.id: i for i in directory.build(with_registry(catalog, rows)).institutions}
     assert items["w"].website_href is None and items["w"].source_href is None
     assert items["v"].website_href == "https://lpk.example.org/"
     assert items["v"].source_href == "https://x.org/a"
-    assert directory.https_url("mailto:a@b.org") is None
+    assert https_url("mailto:a@b.org") is None
 
 
 def test_coordinates_need_both_numbers_in_range():
-    assert directory.coordinates({"lintang": "-6.12", "bujur": "106.15"}) == (-6.12, 106.15)
-    assert directory.coordinates({"lintang": "-6.12", "bujur": ""}) is None
-    assert directory.coordinates({"lintang": "x", "bujur": "1"}) is None
+    spec = {"lat": "lintang", "lon": "bujur"}
+    assert directory.coordinates({"lintang": "-6.12", "bujur": "106.15"}, spec) == (-6.12, 106.15)
+    assert directory.coordinates({"lintang": "-6.12", "bujur": ""}, spec) is None
+    assert directory.coordinates({"lintang": "x", "bujur": "1"}, spec) is None
+    assert directory.coordinates({"lintang": "-100", "bujur": "1"}, spec) is None
 
 
 # --- the pages ------------------------------------------------------------------------------
 
-def test_stage_contributes_the_same_pages_in_both_languages_and_two_nav_entries(catalog):
-    contribution = directory.stage(catalog)
-    site = site_for(catalog, {"directory": contribution})
-    by_lang = {lang: contribution.pages(site, lang) for lang in paths.LANGUAGES}
+def test_directory_has_the_same_pages_in_both_languages_and_two_nav_entries(catalog):
+    site = site_for(catalog)
+    by_lang = {lang: directory_pages(site, lang) for lang in LANGUAGES}
     expected = {"lpks/index.md", "lpks/cakupan.md", "lpks/tambah.md", "wilayah/index.md"} | {
-        f"wilayah/{k.slug}.md" for k in directory.areas(catalog)}
+        f"wilayah/{k.slug}.md" for k in directory.areas(catalog["wilayah"])}
     assert set(by_lang["id"]) == set(by_lang["en"]) == expected
-    assert [key for key, _ in contribution.nav] == ["nav.directory", "nav.areas"]
+    assert [p.nav for p in pages.directory_pages(site, site.directory, "id") if p.nav] == [
+        "nav.directory", "nav.areas"]
     assert "Belum ada LPKS yang tercantum" in by_lang["id"]["wilayah/serang.md"]
     assert "No LPKS listed yet" in by_lang["en"]["wilayah/serang.md"]
 
@@ -192,8 +207,8 @@ def test_directory_rows_carry_codes_and_labels_in_the_page_language(catalog):
                 lintang="-6.1", bujur="106.2")]
     c = with_registry(catalog, rows)
     site = site_for(c)
-    texts = {lang: site.contributions["directory"].pages(site, lang)["lpks/index.md"]
-             for lang in paths.LANGUAGES}
+    texts = {lang: directory_pages(site, lang)["lpks/index.md"]
+             for lang in LANGUAGES}
     li = re.search(r'<li class="od-lpks" id="lpks-x"([^>]*)>(.*?)</li>', texts["en"], re.S)
     assert 'data-kecamatan="36.73.04"' in li.group(1) and 'data-kelurahan="36.73.04.1002"' in li.group(1)
     assert 'data-bidang="las_industri listrik"' in li.group(1)
@@ -206,7 +221,7 @@ def test_directory_rows_carry_codes_and_labels_in_the_page_language(catalog):
 def test_unknown_cells_are_said_so_in_both_languages(catalog):
     site = site_for(with_registry(catalog, [row("x")]))
     for lang, word in (("id", "tidak diketahui"), ("en", "unknown")):
-        text = site.contributions["directory"].pages(site, lang)["lpks/index.md"]
+        text = directory_pages(site, lang)["lpks/index.md"]
         facts = re.search(r"<dl class=\"od-lpks__facts\">(.*?)</dl>", text, re.S).group(1)
         assert facts.count(word) == 5          # kecamatan, kelurahan, address, field, status
         assert "data-od-near" not in text      # no coordinates: no button, a note instead
@@ -218,7 +233,7 @@ def test_hostile_registry_text_is_escaped_and_never_a_link(catalog):
                 situs_web="javascript:alert(1)", catatan="<b>x</b>",
                 sumber_penerbit="<a href=javascript:alert(1)>p</a>")]
     site = site_for(with_registry(catalog, rows))
-    generated = site.contributions["directory"].pages(site, "id")
+    generated = directory_pages(site, "id")
     for source in ("lpks/index.md", "wilayah/curug.md"):
         text = generated[source]
         assert "<img" not in text and "<script>alert" not in text and "<b>x" not in text
@@ -230,8 +245,8 @@ def test_hostile_registry_text_is_escaped_and_never_a_link(catalog):
 
 def test_add_page_names_the_file_every_column_and_the_allowed_codes(catalog):
     site = site_for(catalog)
-    for lang in paths.LANGUAGES:
-        text = site.contributions["directory"].pages(site, lang)["lpks/tambah.md"]
+    for lang in LANGUAGES:
+        text = directory_pages(site, lang)["lpks/tambah.md"]
         assert "datasets/lpks/lpks.csv" in text and "datasets/lpks/metadata.yml" in text
         assert "make site" in text
         for column in catalog["lpks"].header:
@@ -243,7 +258,7 @@ def test_add_page_names_the_file_every_column_and_the_allowed_codes(catalog):
 
 def test_coverage_page_shows_the_reported_figure_next_to_the_listed_count(catalog):
     site = site_for(catalog)
-    text = site.contributions["directory"].pages(site, "en")["lpks/cakupan.md"]
+    text = directory_pages(site, "en")["lpks/cakupan.md"]
     reported = next(f for f in site.figures if f.key == "lpks-dilaporkan")
     assert f"reports {reported.value} LPKS" in text
     assert text.count('<tr data-kelurahan="') == 67
@@ -253,10 +268,10 @@ def test_coverage_page_shows_the_reported_figure_next_to_the_listed_count(catalo
 def test_coverage_page_links_the_charts_stage_city_chart_when_there_is_one(catalog):
     from types import SimpleNamespace
 
-    chart = SimpleNamespace(dataset="lpks", id="cakupan-kelurahan", lang="id", title="Grafik kota")
-    charts = pages.Contribution(data={"charts": [chart]})
-    site = site_for(catalog, {"charts": charts, "directory": directory.stage(catalog)})
-    text = site.contributions["directory"].pages(site, "id")["lpks/cakupan.md"]
+    chart = SimpleNamespace(dataset="lpks", id="cakupan-kelurahan", lang="id", title="Grafik kota",
+                            home=False)
+    site = site_for(catalog, [chart])
+    text = directory_pages(site, "id")["lpks/cakupan.md"]
     assert '<a href="../../dataset/lpks/#grafik-cakupan-kelurahan">Grafik kota</a>' in text
     alone = site_for(catalog)
-    assert "#grafik-" not in alone.contributions["directory"].pages(alone, "id")["lpks/cakupan.md"]
+    assert "#grafik-" not in directory_pages(alone, "id")["lpks/cakupan.md"]

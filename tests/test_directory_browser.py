@@ -9,6 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from opendata import paths, pipeline
+from opendata.catalog import load_catalog
+
 from conftest import Recorder, environment, free_port, serious_violations, serve
 from lpks_synthetic import (
     UNKNOWN,
@@ -19,9 +23,7 @@ from lpks_synthetic import (
     synthetic_registry,
     write_registry,
 )
-
-from opendata import paths, pipeline
-from opendata.catalog import load_catalog
+from support import LANGUAGES, ROOT
 
 VISIBLE_IDS = """() => [...document.querySelectorAll('[data-od-row]')]
   .filter(el => el.checkVisibility()).map(el => el.id.slice(5))"""
@@ -48,7 +50,7 @@ def choose(page, **values):
 
 @pytest.fixture(scope="module")
 def real_rows() -> list[dict]:
-    return read_registry(paths.ROOT)
+    return read_registry(ROOT)
 
 
 # --- the real site --------------------------------------------------------------------------
@@ -163,7 +165,7 @@ def test_with_javascript_off_every_institution_is_listed(open_page, real_rows):
     assert recorder.foreign == []
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_kecamatan_pages_list_all_67_kelurahan_exactly_once(built_site, lang):
     codes = Counter()
     pages = sorted((built_site / paths.language_root(lang) / "wilayah").glob("*/index.html"))
@@ -175,7 +177,7 @@ def test_kecamatan_pages_list_all_67_kelurahan_exactly_once(built_site, lang):
         codes.update(code for code, _ in sections)
         for _, body in sections:
             assert ('class="od-lpks-lines"' in body) != ('lpks/tambah/">' in body)
-    catalog = load_catalog(paths.ROOT)
+    catalog = load_catalog(ROOT)
     kelurahan = [r["kode"] for r in catalog["wilayah"].rows if r["tingkat"] == "kelurahan"]
     assert len(kelurahan) == 67
     assert codes == Counter(kelurahan)

@@ -14,6 +14,8 @@ from opendata import i18n, paths
 from opendata.catalog import load_catalog
 from opendata.validate import validate
 
+from support import LANGUAGES, ROOT
+
 # --- formatting ---------------------------------------------------------------------------
 
 def test_numbers_percentages_and_dates_per_language():
@@ -36,7 +38,7 @@ def pages_of(site: Path, lang: str) -> set[str]:
     found = set()
     for page in base.rglob("*.html"):
         relative = page.relative_to(base).as_posix()
-        if lang == paths.DEFAULT_LANGUAGE and relative.startswith(tuple(f"{code}/" for code in paths.LANGUAGES)):
+        if lang == "id" and relative.startswith(tuple(f"{code}/" for code in LANGUAGES)):
             continue
         found.add(relative)
     return found
@@ -49,7 +51,7 @@ def test_every_page_exists_in_both_languages(built_site):
 
 
 def test_every_page_declares_its_language(built_site):
-    for lang in paths.LANGUAGES:
+    for lang in LANGUAGES:
         for page in pages_of(built_site, lang):
             text = (built_site / paths.language_root(lang) / page).read_text(encoding="utf-8")
             assert f'<html lang="{lang}"' in text, page
@@ -59,7 +61,7 @@ def test_landmark_names_are_in_the_page_language(built_site):
     """The theme's Indonesian file names the header landmark in English; ours does not."""
     labels = {lang: set(re.findall(r'aria-label="([^"]*)"', (
         built_site / paths.language_root(lang) / "index.html").read_text(encoding="utf-8")))
-        for lang in paths.LANGUAGES}
+        for lang in LANGUAGES}
     assert "Kepala halaman" in labels["id"] and "Header" not in labels["id"]
     assert "Header" in labels["en"]
     assert not ({"Search", "Navigation", "Table of contents"} & labels["id"])
@@ -70,7 +72,7 @@ def test_hreflang_alternates_in_every_page_head(built_site, site_url):
         if not page.endswith("index.html"):
             continue
         path = page[: -len("index.html")]
-        for lang in paths.LANGUAGES:
+        for lang in LANGUAGES:
             head = (built_site / paths.language_root(lang) / page).read_text(encoding="utf-8").split("</head>")[0]
             assert f'hreflang="id" href="{site_url}{path}"' in head, (lang, page)
             assert f'hreflang="en" href="{site_url}en/{path}"' in head, (lang, page)
@@ -113,9 +115,9 @@ def test_no_page_shows_a_label_of_the_other_language(built_site, lang, other):
     assert offenders == []
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_dataset_texts_come_from_metadata_in_the_page_language(built_site, lang):
-    catalog = load_catalog(paths.ROOT)
+    catalog = load_catalog(ROOT)
     for dataset in catalog.datasets:
         page = (built_site / paths.language_root(lang) / "dataset" / dataset.name / "index.html").read_text(encoding="utf-8")
         assert html.escape(dataset.text("title", lang), quote=True) in page
@@ -125,18 +127,17 @@ def test_dataset_texts_come_from_metadata_in_the_page_language(built_site, lang)
 
 # --- a missing translation fails validation -------------------------------------------------
 
-def test_a_missing_catalogue_translation_is_named(project_copy, monkeypatch):
-    file = project_copy / "opendata/messages.yml"
-    catalogue = yaml.safe_load(file.read_text(encoding="utf-8"))
-    del catalogue["page.about"]["en"]
-    file.write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(i18n, "CATALOGUE_FILE", file)
-    i18n.catalogue.cache_clear()
-    try:
-        problems = [(p.code, p.column, p.params.get("lang")) for p in validate(load_catalog(paths.ROOT))]
-    finally:
-        i18n.catalogue.cache_clear()
-    assert problems == [("translation_missing", "page.about", "en")]
+def test_a_missing_catalogue_translation_is_named(project_copy):
+    """The site's own texts (messages.yml at its root) override the package's, in every
+    language: a text given in one language only is named, with its file."""
+    (project_copy / "messages.yml").write_text('page.about: {id: "Tentang kami"}\n', encoding="utf-8")
+    from opendata import project
+
+    with project.load(project_copy).activate():
+        assert i18n.t("page.about", "id") == "Tentang kami"
+        problems = [(p.file, p.code, p.column, p.params.get("lang"))
+                    for p in validate(load_catalog(project_copy))]
+    assert problems == [("messages.yml", "translation_missing", "page.about", "en")]
 
 
 def test_a_missing_metadata_translation_is_named(project_copy):

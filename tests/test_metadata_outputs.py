@@ -14,10 +14,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from gitrepo import DATES, SITE_URL
 
-from opendata import metadata, pages
+from opendata import citations, render
 from opendata.catalog import load_catalog
+
+from gitrepo import DATES, SITE_URL
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
@@ -105,7 +106,7 @@ def test_dataset_pages_carry_schema_org_dataset(release_repo, release_site):
 
 def test_json_for_a_script_element_cannot_close_it():
     hostile = {"title": "</script><script>alert(1)</script> & <!--"}
-    text = str(pages.script_json(hostile))
+    text = str(render.script_json(hostile))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == hostile
 
@@ -115,7 +116,7 @@ def test_json_ld_survives_the_front_matter_unchanged():
     from mkdocs.utils.meta import get_data
 
     hostile = {"name": "</script>\u0085nel\u2028ls\u2029ps 'q' \"d\" ---\na: b # c {date} é"}
-    _, meta = get_data(pages.document("Judul", "<p>isi</p>", linked_data=[hostile]))
+    _, meta = get_data(render.document("Judul", "<p>isi</p>", linked_data=[hostile]))
     [text] = meta["linked_data"]
     assert text.isascii() and "<" not in text
     assert json.loads(text) == hostile
@@ -253,4 +254,4 @@ def test_citations_are_pinned_to_the_version_and_its_permanent_url(release_repo,
 
 
 def test_bibtex_values_are_escaped():
-    assert metadata.bibtex_text("A & B_1 {x} 50% #2 $") == r"A \& B\_1 \{x\} 50\% \#2 \$"
+    assert citations.bibtex_text("A & B_1 {x} 50% #2 $") == r"A \& B\_1 \{x\} 50\% \#2 \$"

@@ -5,13 +5,15 @@ data (the theme runs the content's inline scripts as JavaScript, whatever their 
 from __future__ import annotations
 
 import pytest
-from conftest import serious_violations
 from playwright.sync_api import expect
 
 from opendata import paths
 from opendata.catalog import load_catalog
 
-CATALOG = load_catalog(paths.ROOT)
+from conftest import serious_violations
+from support import LANGUAGES, ROOT
+
+CATALOG = load_catalog(ROOT)
 
 
 def click_through(page, site_url: str, target: str) -> None:
@@ -30,7 +32,7 @@ def click_through(page, site_url: str, target: str) -> None:
 
 
 def test_catalogue_to_every_dataset_page_and_its_history_without_errors(open_page, site_url):
-    for lang in paths.LANGUAGES:
+    for lang in LANGUAGES:
         root = paths.language_root(lang)
         page, recorder = open_page(root + "katalog/")
         page.wait_for_load_state("networkidle")

@@ -20,7 +20,8 @@ from opendata import downloads, paths, pipeline
 from opendata.catalog import load_catalog
 from opendata.problems import BuildError
 
-ROOT = paths.ROOT
+from support import LANGUAGES, ROOT, with_rows
+
 NAMES = sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_dir())
 
 
@@ -95,7 +96,7 @@ def test_home_shows_lpks_reported_accredited_listed_and_coverage(built_site):
     coverage = figure_html(built_site, "cakupan-kelurahan")
     assert f"{len(covered)} dari {len(kelurahan)} kelurahan" in coverage
     about = (built_site / "tentang/index.html").read_text(encoding="utf-8")
-    assert f"memuat {listed} dari {reported['lpks_berdiri']} LPKS" in about
+    assert f"{listed} dari {reported['lpks_berdiri']} LPKS" in about   # the figure, on the about page
 
 
 # --- pages and downloads --------------------------------------------------------------------
@@ -119,7 +120,7 @@ def exists(site: Path, path: str) -> bool:
     return target.is_file() or (target / "index.html").is_file()
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_dataset_has_a_page_in_the_catalogue(built_site, lang):
     base = built_site / paths.language_root(lang)
     linked = links(built_site, base / "katalog/index.html")
@@ -170,12 +171,11 @@ def test_xlsx_holds_no_formula(built_site, name):
 
 def test_text_that_looks_like_a_formula_stays_text_in_xlsx():
     """Validation keeps such cells out of datasets/; the writer is safe on its own too."""
-    from dataclasses import replace
 
     dataset = load_catalog(ROOT)["bidang"]
     hostile = ["=1+1", "+62 254", "-cmd|' /C calc'!A0", "@SUM(A1)"]
     rows = tuple({**row, "nama_id": text} for row, text in zip(dataset.rows, hostile, strict=False))
-    book = load_workbook(io.BytesIO(downloads.to_xlsx(replace(dataset, rows=rows))))
+    book = load_workbook(io.BytesIO(downloads.to_xlsx(with_rows(dataset, rows))))
     cells = [c for row in book["data"].iter_rows(min_row=2) for c in row if c.value in hostile]
     assert sorted(c.value for c in cells) == sorted(hostile)
     assert all(c.data_type == "s" for c in cells)
@@ -207,7 +207,7 @@ def test_zip_holds_every_file_and_a_readme_and_sums_verify(built_site, name):
         assert hashlib.sha256((release / file).read_bytes()).hexdigest() == digest
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_data_dictionary_is_generated_from_the_schema(built_site, lang):
     schema = json.loads((ROOT / "schemas/indikator.schema.json").read_text())
     page = (built_site / paths.language_root(lang) / "dataset/indikator/index.html").read_text()
@@ -460,8 +460,8 @@ def test_failed_mkdocs_build_leaves_the_previous_site_byte_identical(project_cop
     out = tmp_path / "site"
     pipeline.build(project_copy, out)
     before = tree_digest(out)
-    config = project_copy / "mkdocs.yml"
-    config.write_text(config.read_text() + "\nmarkdown_extensions:\n  - no_such_extension\n")
+    config = project_copy / "mkdocs.yml"   # a site's own theme settings, over the package's
+    config.write_text("markdown_extensions:\n  - no_such_extension\n")
     with pytest.raises(BuildError):
         pipeline.build(project_copy, out)
     assert tree_digest(out) == before
@@ -479,11 +479,11 @@ def test_build_cli_exits_non_zero_and_prints_the_table(project_copy):
     assert not (project_copy / "out").exists()
 
 
-@pytest.mark.parametrize("lang", paths.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_about_page_says_where_to_report_a_correction_and_how_search_works(built_site, lang):
-    from conftest import REPO_URL
-
     from opendata import i18n
+
+    from conftest import REPO_URL
 
     html = (built_site / paths.language_root(lang) / "tentang" / "index.html").read_text()
     assert f'<a href="{REPO_URL}/issues/new">' in html
@@ -491,21 +491,23 @@ def test_about_page_says_where_to_report_a_correction_and_how_search_works(built
 
 
 def test_corrections_go_to_the_repository_github_actions_builds(monkeypatch):
+    from opendata import project
+
     monkeypatch.delenv("REPO_URL", raising=False)
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
     monkeypatch.setenv("GITHUB_REPOSITORY", "disnakertrans/data")
-    assert pipeline.repo_url() == "https://github.com/disnakertrans/data"
+    assert project.load(ROOT).repository == "https://github.com/disnakertrans/data"
     monkeypatch.setenv("REPO_URL", "https://git.example.id/data/")
-    assert pipeline.repo_url() == "https://git.example.id/data"
+    assert project.load(ROOT).repository == "https://git.example.id/data"
     monkeypatch.delenv("REPO_URL")
     monkeypatch.delenv("GITHUB_REPOSITORY")
-    assert pipeline.repo_url() is None
+    assert project.load(ROOT).repository is None
 
 
 def test_preview_is_short_says_so_and_stays_out_of_the_search_index(built_site):
     from opendata.pages import PREVIEW_ROWS
 
-    dataset = load_catalog(paths.ROOT)["indikator"]
+    dataset = load_catalog(ROOT)["indikator"]
     assert len(dataset.rows) > PREVIEW_ROWS
     html = (built_site / "dataset" / "indikator" / "index.html").read_text(encoding="utf-8")
     preview = re.search(r'<table class="od-table od-preview">.*?</table>', html, re.S).group(0)

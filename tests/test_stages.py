@@ -9,13 +9,15 @@ from dataclasses import replace
 
 import pytest
 
-from opendata import downloads, figures, pages, paths
-from opendata.catalog import load_catalog, typed_rows
+from opendata import downloads, figures, paths, render, urls
+from opendata.catalog import load_catalog
+
+from support import ROOT, with_dataset, with_rows
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog(paths.ROOT)
+    return load_catalog(ROOT)
 
 
 # --- paths ----------------------------------------------------------------------------------
@@ -53,16 +55,16 @@ def test_page_urls_follow_mkdocs_directory_urls():
     (None, False),
 ])
 def test_only_https_tel_and_mailto_become_links(url, ok):
-    assert (pages.safe_url(url) is not None) is ok
+    assert (urls.safe_url(url) is not None) is ok
 
 
 def test_titles_lose_markup_characters_because_the_theme_prints_them_raw():
-    assert pages.plain_title('<script>alert("x")</script> Data') == "scriptalert(x)/script Data"
-    assert pages.plain_title("Baris\nbaru") == "Baris baru"
+    assert render.plain_title('<script>alert("x")</script> Data') == "scriptalert(x)/script Data"
+    assert render.plain_title("Baris\nbaru") == "Baris baru"
 
 
 def test_document_front_matter_cannot_be_broken_by_a_title():
-    text = pages.document("a: b\n---\n# injected", "<p>body</p>")
+    text = render.document("a: b\n---\n# injected", "<p>body</p>")
     front = text.split("---\n")[1]
     import yaml
 
@@ -72,8 +74,13 @@ def test_document_front_matter_cannot_be_broken_by_a_title():
 
 # --- figures ----------------------------------------------------------------------------------
 
+def declared(catalog, key):
+    return next((d, f) for d, f in figures.declarations(catalog) if f["key"] == key)
+
+
 def test_latest_tpt_is_the_newest_preferred_figure(catalog):
-    rows = figures.preferred_tpt(catalog)
+    dataset, declaration = declared(catalog, "tpt-terbaru")
+    rows = sorted(figures.select(dataset, declaration["filter"]), key=lambda r: r["tahun"])
     years = [r["tahun"] for r in rows]
     assert years == sorted(years) and len(set(years)) == len(years)
     latest = next(f for f in figures.key_figures(catalog) if f.key == "tpt-terbaru")
@@ -91,12 +98,16 @@ def test_a_figure_without_data_is_left_out_not_invented(catalog):
 
 def test_coverage_counts_kelurahan_with_a_listed_institution(catalog):
     registry = catalog["lpks"]
-    kelurahan = figures.kelurahan_codes(catalog)
+    kelurahan = [r["kode"] for r in catalog["wilayah"].rows if r["tingkat"] == "kelurahan"]
     assert len(kelurahan) == 67
+
+    def coverage(c):
+        return next(f for f in figures.key_figures(c) if f.key == "cakupan-kelurahan")
+
     row = dict(registry.rows[0], id="uji", kelurahan_kode=kelurahan[-1])
-    bigger = replace(catalog, datasets=tuple(
-        replace(d, rows=d.rows + (row, row)) if d.name == "lpks" else d for d in catalog.datasets))
-    assert figures.covered_kelurahan(bigger) == figures.covered_kelurahan(catalog) | {kelurahan[-1]}
+    bigger = with_dataset(catalog, with_rows(registry, registry.rows + (row, row)))
+    assert coverage(bigger).value == coverage(catalog).value + 1
+    assert coverage(bigger).total == 67
 
 
 # --- downloads --------------------------------------------------------------------------------
@@ -117,6 +128,6 @@ def test_json_download_is_typed(catalog):
     dataset = catalog["indikator"]
     document = json.loads(downloads.to_json(dataset))
     first = document["data"][0]
-    typed = typed_rows(dataset)[0]
+    typed = dataset.records[0]
     assert isinstance(first["tahun"], int) and first["tahun"] == typed["tahun"]
     assert isinstance(first["nilai"], (int, float)) and isinstance(first["utama"], bool)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from opendata import paths
 from opendata.catalog import load_catalog
 from opendata.validate import report, validate
+
+from support import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken"
@@ -52,7 +53,7 @@ def test_messages_name_the_value_and_the_rule_in_both_languages():
 
 
 def test_the_real_datasets_are_valid():
-    assert validate(load_catalog(paths.ROOT)) == []
+    assert validate(load_catalog(ROOT)) == []
 
 
 def test_no_error_limit(tmp_path):
@@ -154,7 +155,7 @@ def test_every_catalogue_key_has_both_languages():
 
 
 def run_cli(root: Path, *args: str):
-    """build.py against another root: the CLI reads paths.ROOT, so run it in a copy."""
+    """build.py against another root: the CLI reads ROOT, so run it in a copy."""
     return subprocess.run([sys.executable, str(root / "build.py"), *args], capture_output=True,
                           text=True, cwd=root)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from opendata import paths
+from support import ROOT
 
-WORKFLOWS = sorted((paths.ROOT / ".github/workflows").glob("*.yml"))
+WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 
 
 def load(path: Path) -> dict:
@@ -41,7 +41,7 @@ def test_every_action_is_pinned_to_a_full_commit_sha():
 
 
 def test_least_privilege_and_full_history():
-    workflow = load(paths.ROOT / ".github/workflows/site.yml")
+    workflow = load(ROOT / ".github/workflows/site.yml")
     assert workflow["permissions"] == {"contents": "read"}
     assert set(workflow["on"]) >= {"push", "pull_request"}
     jobs = workflow["jobs"]
@@ -57,6 +57,6 @@ def test_least_privilege_and_full_history():
 
 
 def test_ci_script_calls_the_readme_test_command():
-    run = (paths.ROOT / ".ci/run").read_text()
-    readme = (paths.ROOT / "README.md").read_text()
+    run = (ROOT / ".ci/run").read_text()
+    readme = (ROOT / "README.md").read_text()
     assert "make test" in run and "make test" in readme and "make site" in readme

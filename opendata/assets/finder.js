@@ -1,4 +1,4 @@
-/* Direktori LPKS finder: filters, filter state in the URL, kelurahan-first and near-me order.
+/* The directory finder: filters, filter state in the URL, kelurahan-first and near-me order.
    Our own script, no library. It never builds HTML: it toggles `hidden`, moves the rows the
    page already has, and sets textContent. The location (opt-in) never leaves the page. */
 (function () {
@@ -26,6 +26,8 @@
   function setup(root) {
     var $ = function (selector) { return root.querySelector(selector); };
     var form = $("[data-od-form]"), t = root.dataset;
+    // the filters this directory has (a directory may declare no fields or status)
+    var params = PARAMS.filter(function (name) { return form.elements[name]; });
     var number = new Intl.NumberFormat(document.documentElement.lang || t.lang);
     var decimal = new Intl.NumberFormat(document.documentElement.lang || t.lang,
       { maximumFractionDigits: 1 });
@@ -40,7 +42,7 @@
 
     function values() {
       var v = {};
-      PARAMS.forEach(function (name) { v[name] = (form.elements[name].value || "").trim(); });
+      params.forEach(function (name) { v[name] = (form.elements[name].value || "").trim(); });
       return v;
     }
 
@@ -113,7 +115,7 @@
 
     function remember(v) {
       var query = new URLSearchParams();
-      PARAMS.forEach(function (name) { if (v[name]) query.set(name, v[name]); });
+      params.forEach(function (name) { if (v[name]) query.set(name, v[name]); });
       var search = query.toString(), url = location.pathname + (search ? "?" + search : "") + location.hash;
       if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
     }
@@ -130,7 +132,7 @@
 
     function restore() {  // the URL's query → the form (unknown values are ignored)
       var query = new URLSearchParams(location.search);
-      PARAMS.forEach(function (name) {
+      params.forEach(function (name) {
         var control = form.elements[name], value = query.get(name) || "";
         if (control.tagName !== "SELECT" || !value || control.querySelector('option[value="' + CSS.escape(value) + '"]')) {
           control.value = value;

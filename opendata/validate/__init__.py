@@ -1,22 +1,92 @@
-"""Validation: every check yields Problems; the caller prints one report and exits once.
+"""The gate: every problem any later stage would hit, found at once, before anything is built.
 
-`validate(catalog)` runs the descriptor checks (metadata and schemas against their rules)
-and the table checks (rows against schemas, foreign keys across datasets). The table
-validator is a parameter so a faster one with the same errors can replace frictionless.
+    gate(root) -> Validated(catalog, releases, withheld, problems)
+
+Checks, in order: reading (files, names, YAML and JSON), descriptors (site.yml, metadata and
+schemas against their rules and against each other), tables (rows against their schemas,
+keys across datasets, the project's own cell rules), declarations against the data (figures,
+charts, the directory), and history (every historical release with the same rules; one that
+fails is withheld with a warning). `build` runs this first and builds only from what it
+returns, so once it passes the build cannot fail on data.
+
+Nothing here imports a renderer (Altair, vl-convert, openpyxl, Jinja): a test proves it.
 """
 
 from __future__ import annotations
 
-from .. import charts, releases
-from ..catalog import Catalog
-from ..problems import Problem
-from . import descriptors, tables
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import chartdata, directory, figures, history, releases
+from ..catalog import Catalog, Dataset, load_catalog
+from ..problems import Problem, errors
+from ..project import Project
+from . import descriptors, history_check, tables
 
 
-def validate(catalog: Catalog, table_validator=tables.validate_tables) -> list[Problem]:
+@dataclass(frozen=True, eq=False)
+class Validated:
+    catalog: Catalog
+    releases: dict          # name → (Release, ...), oldest first; the last is the working tree's
+    withheld: dict          # name → (Withheld, ...): historical releases not published
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors(self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def gate(root: Path | Project | Catalog, table_validator=None) -> Validated:
+    catalog = root if isinstance(root, Catalog) else load_catalog(root)
+    table_validator = table_validator or tables.validate_tables
     problems = list(catalog.problems)
     problems += descriptors.validate_descriptors(catalog)
-    problems += table_validator(catalog)
-    problems += releases.changed_releases(catalog)  # a released version's CSV never changes
-    problems += charts.check(catalog)  # charts name datasets and columns that exist
-    return sorted(problems, key=Problem.sort_key)
+    found = table_validator(catalog)
+    problems += found
+    # checks of declarations against the data run on datasets whose rows are valid; the rows'
+    # own problems are reported above, and are what the maintainer fixes first
+    broken = frozenset(d.name for d in catalog.datasets
+                       if any(p.file in (d.csv_file, d.schema_file) and p.is_error for p in found))
+    problems += figures.check(catalog, broken)
+    problems += chartdata.check(catalog, broken)
+    problems += directory.check(catalog)
+    problems += _shallow(catalog)
+    accepted, withheld, found = history_check.check(catalog, check_dataset)
+    problems += found
+    problems += releases.changed_releases(catalog, accepted)
+    published = releases.assemble(catalog, accepted)
+    problems += _missing_notes(catalog, published)
+    return Validated(catalog, published, withheld, sorted(problems, key=Problem.sort_key))
+
+
+def _missing_notes(catalog: Catalog, published: dict) -> list[Problem]:
+    """Every published version has release notes for readers (commit messages are never
+    published): in the dataset's metadata (`release_notes`), or in the release's own."""
+    return [Problem(file=dataset.metadata_file, code="release_notes_missing", column="release_notes",
+                    params={"version": release.version[:40]})
+            for dataset in catalog.datasets for release in published.get(dataset.name, ())
+            if not all(releases.notes(release, dataset, lang) for lang in catalog.project.config.languages)]
+
+
+def validate(catalog: Catalog | Path | Project, table_validator=None) -> list[Problem]:
+    """Every problem, errors and warnings, sorted by file, row and column."""
+    return gate(catalog, table_validator).problems
+
+
+def check_dataset(catalog: Catalog, dataset: Dataset) -> list[Problem]:
+    """The rules of one dataset on its own (used for every historical release too): its
+    descriptors and its rows, without keys into other datasets."""
+    alone = Catalog((dataset,), (), catalog.project)
+    return descriptors.dataset_problems(dataset) + tables.validate_tables(alone, resolve=False)
+
+
+def _shallow(catalog: Catalog) -> list[Problem]:
+    """A shallow clone would publish HEAD as every dataset's first release."""
+    root = catalog.project.root
+    if history.is_repository(root) and history.is_shallow(root):
+        return [Problem(file=".git", code="history_shallow")]
+    return []

@@ -1,4 +1,9 @@
-"""Metadata and schemas against their own rules, and against each other."""
+"""Metadata and schemas against their own rules, and against each other.
+
+Every check here reads the descriptors defensively: a metadata file that breaks its JSON
+Schema (a list where a mapping belongs, a number for a text) is reported once by the schema
+check, and the other checks skip what they cannot read instead of failing.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from functools import lru_cache
 from frictionless import Schema
 from jsonschema import Draft202012Validator
 
-from .. import i18n, paths
+from .. import i18n, paths, project
 from ..catalog import Catalog, Dataset
+from ..dates import is_partial_date
 from ..problems import Problem
 
-METADATA_SCHEMA = paths.PACKAGE / "jsonschemas" / "metadata.schema.json"
+METADATA_SCHEMA = project.PACKAGE / "jsonschemas" / "metadata.schema.json"
 
 
 @lru_cache(maxsize=1)
@@ -22,13 +28,108 @@ def _metadata_validator() -> Draft202012Validator:
 
 
 def validate_descriptors(catalog: Catalog) -> list[Problem]:
-    problems = _catalogue_problems()
+    problems = _catalogue_problems(catalog)
     for dataset in catalog.datasets:
-        problems += _metadata_problems(dataset)
-        problems += _schema_problems(dataset)
-        problems += _column_problems(dataset)
-        problems += _code_problems(dataset)
-        problems += _temporal_problems(dataset)
+        problems += dataset_problems(dataset)
+    return problems
+
+
+def dataset_problems(dataset: Dataset) -> list[Problem]:
+    """The rules of one dataset's metadata and schema."""
+    return (_metadata_problems(dataset) + _schema_problems(dataset) + _column_problems(dataset)
+            + _code_problems(dataset) + _temporal_problems(dataset) + _date_problems(dataset))
+
+
+def _date_problems(dataset: Dataset) -> list[Problem]:
+    """Dates in metadata that match their pattern but are not in the calendar (2023-02-30)."""
+    sources = dataset.metadata.get("sources")
+    found = [(f"sources/{i}/{key}", source.get(key))
+             for i, source in enumerate(sources if isinstance(sources, list) else [])
+             if isinstance(source, dict) for key in ("page_date", "accessed")]
+    found.append(("released", dataset.metadata.get("released")))
+    return [Problem(file=dataset.metadata_file, code="date_impossible", column=where,
+                    params={"cell": str(value)[:40]})
+            for where, value in found
+            if isinstance(value, str) and value and not is_partial_date(value)]
+
+
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _catalogue_problems(catalog: Catalog) -> list[Problem]:
+    active = catalog.project
+    own = active.messages
+    return [
+        Problem(file=active.relative(active.messages_file) if key in own else "opendata/messages.yml",
+                code="translation_missing", column=key,
+                params={"key": key, "lang": lang, "language": lang})
+        for key, lang in i18n.missing_translations(active.config.languages)
+    ]
+
+
+def _metadata_problems(dataset: Dataset) -> list[Problem]:
+    problems = [
+        Problem(file=dataset.metadata_file, code="metadata_invalid",
+                column="/".join(str(p) for p in error.absolute_path)[:80] or None,
+                params={"message": error.message[:300],
+                        "path": ".".join(str(p) for p in error.absolute_path)[:80] or "(root)"})
+        for error in sorted(_metadata_validator().iter_errors(dataset.metadata), key=str)
+    ]
+    found = dataset.metadata.get("name")
+    if found != dataset.name:
+        problems.append(Problem(file=dataset.metadata_file, code="metadata_name_mismatch",
+                                column="name", params={"found": str(found)[:80], "name": dataset.name}))
+    return problems
+
+
+def _schema_problems(dataset: Dataset) -> list[Problem]:
+    try:
+        report = Schema.validate_descriptor(dataset.schema)
+    except Exception as error:  # noqa: BLE001 - frictionless raises many kinds on odd input
+        return [Problem(file=dataset.schema_file, code="schema_invalid",
+                        params={"message": str(error)[:300]})]
+    problems = [
+        Problem(file=dataset.schema_file, code="schema_invalid",
+                params={"message": (error.note or error.message)[:300]}, detail=error.message[:300])
+        for error in report.errors
+    ]
+    return problems
+
+
+def _column_problems(dataset: Dataset) -> list[Problem]:
+    described = dataset.metadata.get("columns")
+    if not isinstance(described, dict):
+        return []
+    problems = []
+    for column in dataset.header:
+        for lang in paths.languages():
+            text = _mapping(described.get(column)).get(lang)
+            if not (isinstance(text, str) and text.strip()):
+                problems.append(Problem(
+                    file=dataset.metadata_file, code="column_not_described", column=column,
+                    params={"column": column, "lang": lang, "language": lang}))
+    for column in described:
+        if column not in dataset.header:
+            problems.append(Problem(file=dataset.metadata_file, code="column_unknown",
+                                    column=str(column)[:80], params={"column": str(column)[:80]}))
+    return problems
+
+
+def _code_problems(dataset: Dataset) -> list[Problem]:
+    codes = _mapping(dataset.metadata.get("codes"))
+    problems = []
+    for field in dataset.fields:
+        column = str(field.get("name", ""))
+        enum = _mapping(field.get("constraints")).get("enum") or []
+        for code in enum if isinstance(enum, list) else []:
+            labels = _mapping(_mapping(codes.get(column)).get(code))
+            for lang in paths.languages():
+                if not (isinstance(labels.get(lang), str) and labels[lang].strip()):
+                    problems.append(Problem(
+                        file=dataset.metadata_file, code="code_without_label", column=column,
+                        params={"code": str(code)[:80], "column": column, "lang": lang,
+                                "language": lang}))
     return problems
 
 
@@ -38,10 +139,10 @@ def _temporal_problems(dataset: Dataset) -> list[Problem]:
     temporal = dataset.metadata.get("temporal")
     if not isinstance(temporal, dict) or not temporal.get("column"):
         return []
-    column = temporal["column"]
+    column = str(temporal["column"])
     if not dataset.field(column) or column not in dataset.header:
         return [Problem(file=dataset.metadata_file, code="temporal_column_unknown",
-                        column=column, params={"column": column})]
+                        column=column[:80], params={"column": column[:80]})]
     years = sorted({int(v) for v in (str(r.get(column) or "").strip() for r in dataset.rows)
                     if re.fullmatch(r"[0-9]{1,4}", v)})  # other cells are the schema's to report
     if not years or (temporal.get("start"), temporal.get("end")) == (years[0], years[-1]):
@@ -49,70 +150,3 @@ def _temporal_problems(dataset: Dataset) -> list[Problem]:
     return [Problem(file=dataset.metadata_file, code="temporal_mismatch", column=column,
                     params={"column": column, "start": temporal.get("start"),
                             "end": temporal.get("end"), "first": years[0], "last": years[-1]})]
-
-
-def _catalogue_problems() -> list[Problem]:
-    file = paths.relative(i18n.CATALOGUE_FILE, paths.ROOT)
-    return [
-        Problem(file=file, code="translation_missing", column=key,
-                params={"key": key, "lang": lang, "language": lang})
-        for key, lang in i18n.missing_translations()
-    ]
-
-
-def _metadata_problems(dataset: Dataset) -> list[Problem]:
-    problems = [
-        Problem(file=dataset.metadata_file, code="metadata_invalid",
-                column="/".join(str(p) for p in error.absolute_path) or None,
-                params={"message": error.message,
-                        "path": ".".join(str(p) for p in error.absolute_path) or "(root)"})
-        for error in sorted(_metadata_validator().iter_errors(dataset.metadata), key=str)
-    ]
-    found = dataset.metadata.get("name")
-    if found != dataset.name:
-        problems.append(Problem(file=dataset.metadata_file, code="metadata_name_mismatch",
-                                column="name", params={"found": found, "name": dataset.name}))
-    return problems
-
-
-def _schema_problems(dataset: Dataset) -> list[Problem]:
-    report = Schema.validate_descriptor(dataset.schema)
-    return [
-        Problem(file=dataset.schema_file, code="schema_invalid",
-                params={"message": error.note or error.message}, detail=error.message)
-        for error in report.errors
-    ]
-
-
-def _column_problems(dataset: Dataset) -> list[Problem]:
-    described = dataset.metadata.get("columns") or {}
-    if not isinstance(described, dict):
-        return []
-    problems = []
-    for column in dataset.header:
-        for lang in paths.LANGUAGES:
-            text = (described.get(column) or {}).get(lang) if isinstance(described.get(column), dict) else None
-            if not (text and str(text).strip()):
-                problems.append(Problem(
-                    file=dataset.metadata_file, code="column_not_described", column=column,
-                    params={"column": column, "lang": lang, "language": lang}))
-    for column in described:
-        if column not in dataset.header:
-            problems.append(Problem(file=dataset.metadata_file, code="column_unknown",
-                                    column=column, params={"column": column}))
-    return problems
-
-
-def _code_problems(dataset: Dataset) -> list[Problem]:
-    codes = dataset.metadata.get("codes") or {}
-    problems = []
-    for field in dataset.fields:
-        column = field.get("name", "")
-        for code in (field.get("constraints") or {}).get("enum", []):
-            labels = (codes.get(column) or {}).get(code) or {}
-            for lang in paths.LANGUAGES:
-                if not (isinstance(labels, dict) and str(labels.get(lang) or "").strip()):
-                    problems.append(Problem(
-                        file=dataset.metadata_file, code="code_without_label", column=column,
-                        params={"code": code, "column": column, "lang": lang, "language": lang}))
-    return problems

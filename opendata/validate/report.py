@@ -33,9 +33,23 @@ def _params(problem: Problem, lang: str) -> dict:
 
 
 def render(problems: list[Problem], choice: str = "both", dataset_count: int = 0) -> str:
+    """One table of every problem; when only warnings remain (history that cannot be fixed),
+    the table says so and the datasets are valid."""
     languages = ("id", "en") if choice == "both" else (choice,)
-    if not problems:
-        return "\n".join(i18n.t("report.ok", lang, count=dataset_count) for lang in languages)
+    errors = [p for p in problems if p.is_error]
+    if not errors:
+        ok = "\n".join(i18n.t("report.ok", lang, count=dataset_count) for lang in languages)
+        if not problems:
+            return ok
+        warned = "\n".join(i18n.t("report.warnings", lang, count=len(problems)) for lang in languages)
+        return f"{_table(problems, languages)}\n{warned}\n{ok}"
+    files = len({p.file for p in errors})
+    summary = "\n".join(i18n.t("report.summary", lang, count=len(errors), files=files)
+                        for lang in languages)
+    return f"{_table(problems, languages)}\n{summary}"
+
+
+def _table(problems: list[Problem], languages) -> str:
     header = [" / ".join(i18n.t(f"report.{key}", lang) for lang in languages)
               for key in ("file", "row", "column", "problem", "action")]
     rows = [
@@ -44,11 +58,7 @@ def render(problems: list[Problem], choice: str = "both", dataset_count: int = 0
          "\n".join(action(p, lang) for lang in languages)]
         for p in problems
     ]
-    table = tabulate(rows, headers=header, tablefmt="grid", maxcolwidths=[28, 6, 18, 48, 48])
-    files = len({p.file for p in problems})
-    summary = "\n".join(i18n.t("report.summary", lang, count=len(problems), files=files)
-                        for lang in languages)
-    return f"{table}\n{summary}"
+    return tabulate(rows, headers=header, tablefmt="grid", maxcolwidths=[28, 6, 18, 48, 48])
 
 
 def as_records(problems: list[Problem]) -> list[dict]:

@@ -8,8 +8,9 @@ import re
 from frictionless import Checklist, Package, Resource, Schema
 from frictionless.formats import CsvControl
 
-from .. import paths
 from ..catalog import Catalog, Dataset
+from ..dates import is_partial_date
+from ..figures import SOURCE_COLUMNS
 from ..problems import Problem
 
 NO_LIMIT = 10**12  # frictionless stops at 1,000 errors by default; we never do
@@ -20,13 +21,14 @@ KNOWN = {
 LABELS = {"incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label"}
 
 
-def validate_tables(catalog: Catalog) -> list[Problem]:
+def validate_tables(catalog: Catalog, resolve: bool = True) -> list[Problem]:
+    """resolve=False: keys into other datasets are not checked (a historical release alone)."""
     readable = {d.name for d in catalog.datasets if _schema_ok(d)}
     problems: list[Problem] = []
     resources = {}
     for dataset in catalog.datasets:
         if dataset.name in readable:
-            resources[dataset.name], unresolved = _resource(dataset, readable)
+            resources[dataset.name], unresolved = _resource(dataset, readable, catalog, resolve)
             problems += unresolved
     Package(resources=list(resources.values()))  # joins them so foreign keys resolve
     for dataset in catalog.datasets:
@@ -35,27 +37,34 @@ def validate_tables(catalog: Catalog) -> list[Problem]:
         checklist = Checklist.from_descriptor({"checks": dataset.metadata.get("checks") or []})
         report = resources[dataset.name].validate(checklist, limit_errors=NO_LIMIT)
         problems += [_problem(dataset, error) for task in report.tasks for error in task.errors]
-        problems += list_references(catalog, dataset)
+        if resolve:
+            problems += list_references(catalog, dataset)
         problems += formula_cells(dataset)
+        problems += source_dates(dataset)
     return problems
 
 
 def _schema_ok(dataset: Dataset) -> bool:
-    return Schema.validate_descriptor(dataset.schema).valid
+    try:
+        return Schema.validate_descriptor(dataset.schema).valid
+    except Exception:  # noqa: BLE001 - reported by the descriptor checks
+        return False
 
 
-def _resource(dataset: Dataset, readable: set[str]) -> tuple[Resource, list[Problem]]:
+def _resource(dataset: Dataset, readable: set[str], catalog: Catalog,
+              resolve: bool) -> tuple[Resource, list[Problem]]:
     """The frictionless resource, with the foreign keys it can check. A key into a dataset
     that could not be read is left out and named, so the rest of the rows are still checked
     (frictionless would otherwise stop at one resource error)."""
     schema, unresolved = dict(dataset.schema), []
     keys = schema.get("foreignKeys") or []
     target = lambda fk: (fk.get("reference") or {}).get("resource") or dataset.name  # noqa: E731
-    schema["foreignKeys"] = [fk for fk in keys if target(fk) in readable]
-    for fk in keys:
+    schema["foreignKeys"] = [fk for fk in keys if target(fk) in readable
+                             and (resolve or target(fk) == dataset.name)]
+    for fk in keys if resolve else ():
         if target(fk) not in readable:
             fields = fk.get("fields")
-            exists = paths.csv_path(dataset.root, target(fk)).parent.is_dir()
+            exists = catalog.project.dataset_dir(str(target(fk))).is_dir()
             unresolved.append(Problem(
                 file=dataset.schema_file if not exists else dataset.csv_file,
                 code="foreign_key_unchecked" if exists else "foreign_key_unknown",
@@ -167,3 +176,15 @@ def formula_cells(dataset: Dataset) -> list[Problem]:
 
 def _formula_like(text: str) -> bool:
     return text.startswith(FORMULA_STARTS) and not NUMBER_LIKE.fullmatch(text)
+
+
+def source_dates(dataset: Dataset) -> list[Problem]:
+    """The date of a row's source (`sumber_tanggal`) is a real year, month or day: the pages
+    write it out ("November 2025"), and 2023-02-30 or month 13 is a typo to fix, not a date."""
+    column = SOURCE_COLUMNS[2]
+    if column not in dataset.header:
+        return []
+    return [Problem(file=dataset.csv_file, code="date_impossible", row=number, column=column,
+                    params={"cell": text[:40]})
+            for number, row in enumerate(dataset.rows, start=2)
+            if (text := row.get(column) or "") and not is_partial_date(text)]

@@ -1,0 +1,164 @@
+"""A chart's Vega-Lite spec, built with Altair from its declaration and its data: titles,
+axes, tooltips, colours and number formats in the page's language."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import altair as alt
+from babel import numbers as babel_numbers
+
+from . import i18n
+from .chartdata import ChartData
+from .charttext import latest_year, series_names_of
+
+YEAR_PARAM = "pilih_tahun"
+PALETTE = ["#00695c", "#e65100", "#5e35b1", "#6d4c41", "#c2185b", "#546e7a"]
+HIGHLIGHT, MUTED = "#00695c", "#9e9e9e"
+
+
+def d3_locale(lang: str) -> dict:
+    """d3-format's number locale from Babel's: '9,26' in Indonesian, '9.26' in English."""
+    locale = i18n.LOCALES[lang]
+    return {"decimal": babel_numbers.get_decimal_symbol(locale),
+            "thousands": babel_numbers.get_group_symbol(locale),
+            "grouping": [3], "currency": ["", ""]}
+
+
+def build_spec(chart: dict, data: ChartData, lang: str, source_line: str, summary: str) -> dict:
+    title = alt.Title(_title_text(chart, data, lang), subtitle=_subtitle(chart, lang, source_line),
+                      anchor="start")
+    base = alt.Chart(alt.Data(values=list(data.records)))
+    layers = _line_layers(chart, data, base, lang) if chart["type"] == "line" \
+        else _bar_layers(chart, data, base, lang)
+    layered = alt.layer(*layers).properties(
+        title=title, width=chart.get("width", 560 if chart["type"] == "line" else 380),
+        description=summary,
+        **({"height": chart["height"]} if "height" in chart else {}))
+    if data.year:
+        layered = _with_year_param(layered, data, chart, lang)
+    spec = layered.to_dict()
+    spec["config"] = {
+        "locale": {"number": d3_locale(lang)}, "font": "sans-serif",
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320},
+        "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#444"},
+        "view": {"stroke": None},
+    }
+    return spec
+
+
+def _title_text(chart: dict, data: ChartData, lang: str):
+    """The title; with a chosen year, an expression that adds it (the title is a JSON string
+    literal in it, so no metadata text can become code)."""
+    if not data.year:
+        return chart["title"][lang]
+    return alt.ExprRef(expr=f"{json.dumps(chart['title'][lang])} + ' (' + {YEAR_PARAM} + ')'")
+
+
+def _subtitle(chart: dict, lang: str, source_line: str) -> list[str]:
+    """The description and the source, wrapped to the chart's width."""
+    width = 90   # characters: about the width of the drawn chart at 12 px
+    lines = textwrap.wrap(chart["description"][lang], width) if chart.get("description") else []
+    return lines + textwrap.wrap(source_line, width)
+
+
+def _value_axis(chart: dict, lang: str, **extra):
+    unit = chart["value"]["unit"]
+    return dict(title=chart["value"]["title"][lang], axis=alt.Axis(format=",~r" if unit == "persen" else ",d",
+                                                                  tickMinStep=1), **extra)
+
+
+def _tooltip(data: ChartData, chart: dict, lang: str) -> list:
+    tips = []
+    if data.series:
+        tips.append(alt.Tooltip(f"{data.series}:N", title=chart["series"]["title"][lang]))
+    category_title = (chart.get("category") or {}).get("title", {}).get(lang) or i18n.t("chart.measure", lang)
+    tips.append(alt.Tooltip(f"{data.category}:N", title=category_title))
+    tips.append(alt.Tooltip(f"{data.value}_teks:N", title=chart["value"]["title"][lang]))
+    return tips
+
+
+def _series_order(data: ChartData) -> list[str]:
+    return series_names_of(data)
+
+
+def _colours(names: list[str], lang: str) -> list[str]:
+    """One colour per series in order; grey for 'not stated'."""
+    palette = iter(PALETTE)
+    return [MUTED if name == i18n.t("chart.not_stated", lang) else next(palette) for name in names]
+
+
+def _line_layers(chart: dict, data: ChartData, base, lang: str) -> list:
+    names = _series_order(data)
+    series_title = chart["series"]["title"][lang] if data.series else None
+    scale = dict(domain=names)
+    colours = _colours(names, lang)
+    encoding = dict(
+        x=alt.X(f"{data.category}:O", title=chart["category"]["title"][lang],
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{data.value}:Q", scale=alt.Scale(zero=True), **_value_axis(chart, lang)),
+        tooltip=_tooltip(data, chart, lang))
+    if data.series:
+        legend = alt.Legend(orient="bottom", direction="horizontal", title=series_title)
+        encoding.update(
+            color=alt.Color(f"{data.series}:N", scale=alt.Scale(range=colours, **scale),
+                            sort=names, legend=legend, title=series_title),
+            strokeDash=alt.StrokeDash(f"{data.series}:N", scale=alt.Scale(**scale), sort=names,
+                                      legend=legend, title=series_title),
+            shape=alt.Shape(f"{data.series}:N", scale=alt.Scale(**scale), sort=names,
+                            legend=legend, title=series_title))
+    line = base.mark_line(point=alt.OverlayMarkDef(filled=True, size=50), strokeWidth=2.5,
+                          invalid="break-paths-filter-domains").encode(**encoding)
+    return _reference_layers(data) + [line]
+
+
+def _reference_layers(data: ChartData) -> list:
+    if not data.reference:
+        return []
+    ref = data.reference
+    values = [{"bawah": ref["low"], "atas": ref["high"], "label": ref["label"]}]
+    band = alt.Chart(alt.Data(values=values))
+    low = "bawah" if ref["low"] is not None else "atas"
+    high = "atas" if ref["high"] is not None else "bawah"
+    rect = band.mark_rect(color="#ffb74d", opacity=0.35).encode(y=alt.Y(f"{low}:Q"), y2=alt.Y2(high))
+    values[0]["tengah"] = (ref["low"] + ref["high"]) / 2 if low != high else values[0][low]
+    text = band.mark_text(align="left", baseline="middle", dx=6, color="#7a4100",
+                          fontSize=11).encode(x=alt.value(0), y=alt.Y("tengah:Q"), text="label:N")
+    return [rect, text]
+
+
+def _bar_layers(chart: dict, data: ChartData, base, lang: str) -> list:
+    sort = "-x" if not chart.get("category", {}).get("order") else None
+    encoding = dict(
+        y=alt.Y(f"{data.category}:N", title=None, sort=sort, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{data.value}:Q", **_value_axis(chart, lang)),
+        tooltip=_tooltip(data, chart, lang))
+    if data.series:
+        names = _series_order(data)
+        title = chart["series"]["title"][lang]
+        encoding["color"] = alt.Color(f"{data.series}:N", title=title, sort=names,
+                                      scale=alt.Scale(domain=names, range=_colours(names, lang)),
+                                      legend=alt.Legend(orient="bottom", direction="horizontal"))
+        encoding["order"] = alt.Order(f"{data.series}:N")
+    elif chart.get("highlight"):
+        test = alt.FieldEqualPredicate(field=chart["highlight"]["field"],
+                                       equal=chart["highlight"]["value"])
+        encoding["color"] = alt.condition(test, alt.value(HIGHLIGHT), alt.value(MUTED))
+    else:
+        encoding["color"] = alt.value(HIGHLIGHT)
+    bars = base.mark_bar().encode(**encoding)
+    if data.series:
+        return [bars]
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        y=alt.Y(f"{data.category}:N", sort=sort), x=alt.X(f"{data.value}:Q"),
+        text=f"{data.value}_teks:N")
+    return [bars, labels]
+
+
+def _with_year_param(chart, data: ChartData, declared: dict, lang: str):
+    years = sorted({r[data.year] for r in data.records if r[data.value] is not None})
+    param = alt.param(name=YEAR_PARAM, value=latest_year(data), bind=alt.binding_select(
+        options=years, name=declared["year_param"]["title"][lang] + " "))
+    return chart.add_params(param).transform_filter(f"datum[{json.dumps(data.year)}] == {YEAR_PARAM}")

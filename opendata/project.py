@@ -1,0 +1,203 @@
+"""A project: the folder that holds one site's data (`datasets/`, `schemas/`), its configuration
+(`site.yml`), and optionally its own texts (`messages.yml`) and templates (`templates/`).
+
+The package is generic; everything that makes a site *this* site is read from here. The
+project in use is *active* for the stages that need its languages and texts (i18n, paths):
+`with project.activate(): ...`. Without one, the folder the command runs in is used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from . import yamlsafe
+from .problems import Problem
+
+PACKAGE = Path(__file__).resolve().parent
+CONFIG_FILE = "site.yml"
+CONFIG_SCHEMA = PACKAGE / "jsonschemas" / "site.schema.json"
+SUPPORTED_LANGUAGES = ("id", "en")   # the languages the package's own texts are written in
+
+
+@dataclass(frozen=True, eq=False)
+class Config:
+    """site.yml, validated. Only what differs between sites."""
+
+    name: dict                    # {lang: text}: the site's name (a proper name)
+    description: dict
+    publisher: dict               # {name: {lang: text}, url, email}
+    languages: tuple[str, ...]    # the first is the default, published at /
+    url: str                      # the base URL when SITE_URL is not set
+    slug: str                     # machine name: the catalogue's data package, citation keys
+    citation_prefix: str
+    area: dict                    # {code, name}: the area the site is about
+    license: dict                 # the default licence of a dataset
+    copyright: dict
+    repository: str | None = None
+    example: bool = False         # made-up data: every page says so
+    raw: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+@dataclass(frozen=True, eq=False)
+class Project:
+    root: Path
+    config: Config
+    problems: tuple[Problem, ...] = ()   # what is wrong with site.yml (the config is a default)
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.root / "datasets"
+
+    @property
+    def schemas_dir(self) -> Path:
+        return self.root / "schemas"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def messages_file(self) -> Path:
+        return self.root / "messages.yml"
+
+    def dataset_dir(self, name: str) -> Path:
+        return self.datasets_dir / name
+
+    def csv_path(self, name: str) -> Path:
+        return self.dataset_dir(name) / f"{name}.csv"
+
+    def metadata_path(self, name: str) -> Path:
+        return self.dataset_dir(name) / "metadata.yml"
+
+    def schema_path(self, name: str) -> Path:
+        return self.schemas_dir / f"{name}.schema.json"
+
+    def relative(self, path: Path) -> str:
+        """How a maintainer names a file: relative to the project, with '/'."""
+        for candidate in (path, path.absolute()):   # never through a symbolic link
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return path.name
+
+    @property
+    def site_url(self) -> str:
+        """The absolute base URL, with a trailing slash: SITE_URL, else site.yml's url."""
+        return (os.environ.get("SITE_URL") or self.config.url).rstrip("/") + "/"
+
+    @property
+    def repository(self) -> str | None:
+        """Where readers report a correction: REPO_URL, site.yml, or the repository GitHub
+        Actions builds."""
+        if os.environ.get("REPO_URL"):
+            return os.environ["REPO_URL"].rstrip("/")
+        if self.config.repository:
+            return self.config.repository.rstrip("/")
+        server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+        return f"{server}/{repository}" if server and repository else None
+
+    @cached_property
+    def messages(self) -> dict:
+        """The site's own texts (messages.yml at the root), over the package's."""
+        if not self.messages_file.is_file():
+            return {}
+        value = yamlsafe.load(self.messages_file.read_bytes())
+        return value if isinstance(value, dict) else {}
+
+    @contextlib.contextmanager
+    def activate(self):
+        token = _active.set(self)
+        try:
+            yield self
+        finally:
+            _active.reset(token)
+
+
+_active: contextvars.ContextVar[Project | None] = contextvars.ContextVar("project", default=None)
+
+
+def active() -> Project:
+    """The project in use: the activated one, else the one in the current folder."""
+    return _active.get() or load(Path.cwd())
+
+
+@lru_cache(maxsize=1)
+def _schema() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(CONFIG_SCHEMA.read_text(encoding="utf-8")))
+
+
+DEFAULTS = {
+    "name": {"id": "Data terbuka", "en": "Open data"},
+    "description": {"id": "", "en": ""},
+    "publisher": {"name": {"id": "", "en": ""}, "url": None, "email": None},
+    "languages": list(SUPPORTED_LANGUAGES),
+    "url": "http://127.0.0.1:8000/",
+    "slug": "data-terbuka",
+    "citation_prefix": "data",
+    "area": {"code": "", "name": ""},
+    "license": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/"},
+    "copyright": {"id": "", "en": ""},
+    "repository": None,
+    "example": False,
+}
+
+
+def load(root: Path) -> Project:
+    """The project at `root`; problems in site.yml are kept, with defaults in their place."""
+    root = Path(root).resolve()
+    return _load(root, _stamp(root / CONFIG_FILE))
+
+
+def _stamp(path: Path):
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _load(root: Path, stamp) -> Project:
+    file = root / CONFIG_FILE
+    raw, problems = {}, []
+    exists = file.is_file() and not file.is_symlink()
+    if exists:
+        try:
+            value = yamlsafe.load(file.read_bytes())
+        except yamlsafe.YamlError as error:
+            value = None
+            problems.append(Problem(file=CONFIG_FILE, code=error.code, row=error.line,
+                                    detail=error.detail[:300]))
+        if isinstance(value, dict):
+            raw = value
+        elif value is not None or not problems:
+            problems.append(Problem(file=CONFIG_FILE, code="yaml_not_mapping"))
+    problems += [
+        Problem(file=CONFIG_FILE, code="site_config_invalid",
+                column="/".join(map(str, error.absolute_path)) or None,
+                params={"message": error.message[:300],
+                        "path": ".".join(map(str, error.absolute_path)) or "(root)"})
+        for error in sorted(_schema().iter_errors(raw), key=str)
+    ] if exists and not problems else []
+    settings = {**DEFAULTS, **raw} if not problems else dict(DEFAULTS)
+    config = Config(
+        name=settings["name"], description=settings["description"],
+        publisher=settings["publisher"], languages=tuple(settings["languages"]),
+        url=settings["url"], slug=settings["slug"], citation_prefix=settings["citation_prefix"],
+        area=settings["area"], license=settings["license"], copyright=settings["copyright"],
+        repository=settings["repository"], example=bool(settings["example"]), raw=raw)
+    return Project(root=root, config=config, problems=tuple(problems))

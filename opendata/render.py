@@ -1,0 +1,125 @@
+"""Pages (opendata/pages.py) → the Markdown sources mkdocs builds: escaped HTML inside Markdown.
+
+One Jinja environment per language, created once. Templates are the site's own
+(`templates/` in the project) first, then the package's. Autoescape is on: data never becomes
+Markdown syntax, an HTML attribute or script. Page titles go through `plain_title`, because
+the theme prints them without escaping.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+)
+from markupsafe import Markup
+
+from . import i18n, paths, project
+from .urls import https_url, safe_url
+
+
+def plain_title(text: str) -> str:
+    """A title safe to print unescaped: no markup characters, one line."""
+    return re.sub(r"\s+", " ", re.sub(r"[<>&\"'`]", "", str(text))).strip()
+
+
+def size_text(n: int, lang: str) -> str:
+    if n < 1024:
+        return f"{i18n.number(n, lang, 0)} B"
+    if n < 1024 * 1024:
+        return f"{i18n.number(n / 1024, lang, 1)} KB"
+    return f"{i18n.number(n / 1024 / 1024, lang, 1)} MB"
+
+
+def script_json(value) -> Markup:
+    """JSON for a <script> element: <, > and & escaped, so data cannot close the element."""
+    # ASCII only: the text travels through YAML front matter, which folds some characters
+    # (U+0085) into spaces; \\uXXXX escapes come through unchanged
+    text = json.dumps(value, ensure_ascii=True, indent=None, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+@pass_context
+def _url(context, target: str) -> str:
+    """A relative link from the page being rendered to `target` (relative to the site root)."""
+    return paths.link(context["here"], context["lang"], target)
+
+
+@pass_context
+def _page(context, source: str, anchor: str = "") -> str:
+    """A relative link to another page of the same language, by its Markdown source."""
+    lang = context["lang"]
+    return paths.link(context["here"], lang, paths.page_target(lang, source, anchor))
+
+
+def environment(lang: str) -> Environment:
+    """The environment of `lang` for the active project, made once."""
+    active = project.active()
+    cache = active.__dict__.setdefault("_environments", {})
+    if lang not in cache:
+        cache[lang] = _environment(active, lang)
+    return cache[lang]
+
+
+def _environment(active, lang: str) -> Environment:
+    loaders = [PackageLoader("opendata", "templates")]
+    if active.templates_dir.is_dir():   # the site's own templates override the package's
+        loaders.insert(0, FileSystemLoader(str(active.templates_dir)))
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals.update(
+        t=lambda key, **params: i18n.t(key, lang, **params),
+        plural=lambda key, count, **params: i18n.plural(key, lang, count, **params),
+        has=i18n.has, lang=lang, url=_url, page=_page, paths=paths,
+        config=active.config)
+    env.filters.update(
+        num=lambda v, d=None: i18n.number(v, lang, d),
+        pct=lambda v, d=None: i18n.percent(v, lang, d),
+        date=lambda v: i18n.date(v, lang),
+        safe_url=safe_url,
+        https_url=https_url,
+        bytes=lambda n: size_text(n, lang),
+    )
+    return env
+
+
+def fragment(lang: str, template: str, here: str, **context) -> Markup:
+    """One template rendered for a page (`here`, its Markdown source) of `lang`."""
+    env = environment(lang)
+    return Markup(env.get_template(template).render(here=here, lang=lang, **context))
+
+
+def document(title: str, body: str, description: str = "", linked_data=(),
+             search: bool = True) -> str:
+    """A Markdown source: front matter for mkdocs, then the escaped HTML body.
+
+    linked_data: JSON-LD objects, carried in the front matter as script-safe JSON text for
+    the theme to print in <head>. search: False keeps the page out of the search index.
+    """
+    meta = {"title": plain_title(title)}
+    if description:
+        meta["description"] = plain_title(description)[:300]
+    if linked_data:
+        meta["linked_data"] = [str(script_json(item)) for item in linked_data]
+    if not search:
+        meta["search"] = {"exclude": True}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10**6)
+    return f"---\n{front}---\n\n{body.strip()}\n"
+
+
+def page(page) -> str:
+    """A Page (opendata/pages.py) as its Markdown source: its sections in order."""
+    body = "\n".join(str(fragment(page.lang, section.template, page.source, title=page.title,
+                                  **section.context))
+                     for section in page.sections)
+    body = f'<div class="od-page od-{page.kind}">\n{body}\n</div>'
+    return document(page.title, body, page.description, page.linked_data, page.search)

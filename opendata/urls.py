@@ -1,0 +1,30 @@
+"""Which text may become a link: checked here, never in a template."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+SAFE_SCHEMES = ("https", "tel", "mailto")
+
+
+def safe_url(value) -> str | None:
+    """The URL if it may become a link (https:, tel:, mailto:, well formed), else None."""
+    if not isinstance(value, str) or not value or len(value) > 2000 \
+            or any(c.isspace() or c in "<>\"'`\\" or ord(c) < 32 for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme not in SAFE_SCHEMES:
+        return None
+    if parts.scheme == "https" and not parts.netloc:
+        return None
+    if parts.scheme in ("tel", "mailto") and not parts.path:
+        return None
+    return value
+
+
+def https_url(value) -> str | None:
+    url = safe_url(value)
+    return url if url and url.startswith("https://") else None

@@ -1,0 +1,50 @@
+"""What the tests share that is not a fixture: where the real project is, its languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent      # the real project: datasets/, site.yml
+LANGUAGES = ("id", "en")                           # site.yml: Indonesian at /, English at /en/
+
+
+def with_rows(dataset, rows):
+    """The same dataset with other rows (raw text cells), typed by its schema."""
+    from dataclasses import replace
+
+    from opendata.table import Table
+
+    table = Table(header=dataset.header, rows=tuple(rows), fields=dataset.table.fields,
+                  missing_values=dataset.table.missing_values)
+    return replace(dataset, table=table)
+
+
+def with_dataset(catalog, dataset):
+    """The catalogue with `dataset` in place of the one of the same name."""
+    from dataclasses import replace
+
+    return replace(catalog, datasets=tuple(dataset if d.name == dataset.name else d
+                                           for d in catalog.datasets))
+
+
+def dataset_dir(root: Path, name: str) -> Path:
+    return Path(root) / "datasets" / name
+
+
+def csv_path(root: Path, name: str) -> Path:
+    return dataset_dir(root, name) / f"{name}.csv"
+
+
+def metadata_path(root: Path, name: str) -> Path:
+    return dataset_dir(root, name) / "metadata.yml"
+
+
+def schema_path(root: Path, name: str) -> Path:
+    return Path(root) / "schemas" / f"{name}.schema.json"
+
+
+def valid_catalog(root: Path = ROOT):
+    """The validated catalogue of a project (raises BuildError when it is not valid)."""
+    from opendata import pipeline, project
+
+    return pipeline.load_valid(project.load(root)).catalog
