@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SITE   := $(VENV)/bin/opendata
 
-.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean pin-releases
+.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -58,9 +58,6 @@ bench: install-dev site browser ## print sizes and timings (bench/); needs the b
 	@failed=; for script in bench/*.py; do \
 	  CHROMIUM="$(CHROMIUM)" $(PY) $$script || failed="$$failed $$script"; done; \
 	  test -z "$$failed" || { echo "bench failed (over budget or error):$$failed"; exit 1; }
-
-pin-releases: install-dev site ## add the checksums of newly released versions to tests/fixtures/published_releases.json
-	$(PY) tests/release_pins.py site
 
 lint: install-dev ## ruff
 	$(VENV)/bin/ruff check .

@@ -44,6 +44,24 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_archive(args) -> int:
+    """Archive every released version that has no archive yet, from git history exactly as
+    it was released (never overwrites one): for a project that starts keeping archive/."""
+    from . import archive, downloads, project, releases
+    from .catalog import load_catalog
+
+    active = project.load(args.root)
+    with active.activate():
+        for name in args.current or ():
+            print(active.relative(archive.write_current(active, name)))
+        catalog = load_catalog(active)
+        found = releases.collect(catalog)
+        for release in archive.missing(active, found):
+            files = downloads.release_files(release.dataset, released=release.created)
+            print(active.relative(archive.write(active, release.name, release.version, files)))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from . import localserver
 
@@ -54,7 +72,8 @@ def cmd_serve(args) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve,
+            "archive": cmd_archive}
 
 
 def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
@@ -64,13 +83,16 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     validate_cmd.add_argument("--json", action="store_true", help="problems as JSON")
     build_cmd = commands.add_parser("build", help="validate, then build the site")
     build_cmd.add_argument("--out", help="output folder (default: ROOT/site)")
+    archive_cmd = commands.add_parser("archive", help="archive released versions that have no archive yet")
+    archive_cmd.add_argument("--current", nargs="+", metavar="NAME",
+                             help="also archive these datasets' working-tree version (a release)")
     serve_cmd = commands.add_parser("serve", help="serve the built site on localhost")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--dir", help="the built site (default: ROOT/site)")
     for cmd in (validate_cmd, build_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
-    for cmd in (validate_cmd, build_cmd, serve_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, archive_cmd):
         cmd.add_argument("--root", type=Path, default=default_root or Path.cwd(),
                          help="the folder holding datasets/ and schemas/ (default: here)")
     return main_parser

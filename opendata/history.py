@@ -39,11 +39,12 @@ def head(root: Path) -> str:
     return (git(root, "rev-parse", "HEAD") or "").strip()
 
 
-def first_parent_log(root: Path, relpath: str) -> list[tuple[str, str]]:
+def first_parent_log(root: Path, *relpaths: str) -> list[tuple[str, str]]:
     """(commit, committer date ISO 8601) of every commit on the first-parent line of HEAD
-    that touched `relpath`, oldest first. Commit messages are never read: they are written
-    for maintainers, not published."""
-    out = git(root, "log", "--first-parent", "--reverse", "--format=%H %cI", "HEAD", "--", relpath)
+    that touched one of `relpaths`, oldest first. Commit messages are never read: they are
+    written for maintainers, not published."""
+    out = git(root, "log", "--first-parent", "--reverse", "--format=%H %cI", "HEAD", "--",
+              *relpaths)
     return [tuple(line.split(" ", 1)) for line in (out or "").splitlines() if " " in line]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import downloads, paths
+from . import archive, downloads, paths
 from .catalog import Catalog
 from .releases import Release
 
@@ -48,10 +48,18 @@ class Published:
 
 
 def build(catalog: Catalog, site_url: str, releases: dict, withheld: dict) -> Published:
-    """Every release's files, built once each (a historical release is dated by its commit)."""
-    files = {(r.name, r.version): downloads.release_files(r.dataset, released=r.created)
-             for found in releases.values() for r in found}
+    """Every release's files: a released version's from the archive (made once, when it was
+    released), the next one's built from the working tree."""
+    files = {(r.name, r.version): files_of(catalog, r) for found in releases.values() for r in found}
     return Published(catalog, site_url, releases, withheld, files)
+
+
+def files_of(catalog: Catalog, release: Release) -> dict[str, bytes]:
+    archived = archive.read(catalog.project, release.name, release.version) \
+        if release.released else None
+    if archived is not None:
+        return archive.as_published(release.name, release.version, archived)
+    return downloads.release_files(release.dataset, released=release.created)
 
 
 def file_kind(file: str) -> str:

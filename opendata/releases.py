@@ -18,8 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import archive, history, i18n, paths, yamlsafe
 from . import catalog as catalogs
-from . import history, i18n, paths, yamlsafe
 from .catalog import Catalog, Dataset
 from .problems import Problem
 from .project import Project
@@ -59,8 +59,13 @@ class Release:
         """The release's timestamp in its data package: the declared date, or the commit's."""
         if not self.released:
             return None
-        declared = self.dataset.metadata.get("released")
-        return str(declared) if declared else self.committed
+        return declared_timestamp(self.dataset.metadata) or self.committed
+
+
+def declared_timestamp(metadata: dict) -> str | None:
+    """`released: 2026-12-02` as the RFC 3339 timestamp a Data Package's `created` needs."""
+    declared = metadata.get("released")
+    return f"{declared}T00:00:00Z" if declared else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,9 @@ def candidates(catalog: Catalog) -> dict[str, tuple[Candidate, ...]]:
 
 @lru_cache(maxsize=512)
 def _candidates(project: Project, head: str, name: str) -> tuple[Candidate, ...]:
-    """The releases as HEAD (`head`, part of the cache key) sees them."""
+    """The releases as HEAD (`head`, part of the cache key) sees them: one per run of commits
+    with the same version, as its first commit holds it (what was published when the version
+    was raised; the archive keeps those bytes)."""
     meta_path = project.relative(project.metadata_path(name))
     commits = history.first_parent_log(project.root, meta_path)
     metadata = history.blobs(project.root, [f"{commit}:{meta_path}" for commit, _ in commits])
@@ -104,7 +111,6 @@ def _candidates(project: Project, head: str, name: str) -> tuple[Candidate, ...]
     for (commit, committed), meta in zip(commits, metadata, strict=True):
         version = _version(meta)
         if version is None or version == previous:
-            previous = version if version is not None else previous
             continue
         previous = version
         if version in seen:   # a version used again later keeps its first release
@@ -138,7 +144,10 @@ def assemble(catalog: Catalog, accepted: dict[str, tuple[Candidate, ...]]) -> di
     version (released or not)."""
     out = {}
     for dataset in catalog.datasets:
-        found = [Release(c.dataset, c.commit, c.committed) for c in accepted.get(dataset.name, ())]
+        # the current version shows the working tree (the archive check proved its rows are
+        # the released ones; its metadata may have been corrected since)
+        found = [Release(dataset if c.version == dataset.version else c.dataset, c.commit,
+                         c.committed) for c in accepted.get(dataset.name, ())]
         if not any(r.version == dataset.version for r in found):
             found.append(Release(dataset=dataset, commit=None, committed=None))
         out[dataset.name] = tuple(found)
@@ -168,22 +177,33 @@ def notes(release: Release, newest: Dataset, lang: str) -> str:
     return ""
 
 
-# --- validation of the working tree against its history -------------------------------------
+# --- validation of the archive against history and the working tree --------------------------
 
-def changed_releases(catalog: Catalog, accepted: dict | None = None) -> list[Problem]:
-    """A released version whose rows in the working tree are not the released rows (compared
-    canonically: re-saving the same rows with a BOM or CRLF is not a change)."""
+def archive_problems(catalog: Catalog, accepted: dict | None = None) -> list[Problem]:
+    """Every released version is archived (`archive/<name>/<version>/`), its sums verify, and
+    its CSV holds the version's rows: those of the working tree for the current version
+    (compared canonically: re-saving the same rows with a BOM or CRLF is not a change), those
+    of its last commit for an older one."""
     accepted = candidates(catalog) if accepted is None else accepted
     problems = []
     for dataset in catalog.datasets:
-        release = next((c for c in accepted.get(dataset.name, ()) if c.version == dataset.version),
-                       None)
-        if release is not None and release.dataset is not None \
-                and release.dataset.table.canonical_csv() != dataset.table.canonical_csv():
-            problems.append(Problem(
-                file=dataset.csv_file, code="release_changed",
-                params={"version": dataset.version, "next": next_version(dataset.version),
-                        "commit": release.commit[:10]}))
+        for release in accepted.get(dataset.name, ()):
+            if release.dataset is None:
+                continue
+            current = release.version == dataset.version
+            state = dataset if current else release.dataset
+            files = archive.read(catalog.project, dataset.name, release.version)
+            if files is None:
+                problems.append(Problem(
+                    file=dataset.metadata_file, code="release_not_archived", column="version",
+                    params={"version": release.version, "name": dataset.name}))
+                continue
+            found = archive.problems(catalog.project, dataset.name, release.version, files,
+                                     state.table.canonical_csv())
+            if current:   # the maintainer edits the working tree: name the file they edited
+                found = [Problem(file=dataset.csv_file, code=p.code, params=p.params)
+                         if p.code == "release_changed" else p for p in found]
+            problems += found
     return problems
 
 

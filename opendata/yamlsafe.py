@@ -64,6 +64,10 @@ class _Loader(_Base):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
+# dates stay text (`released: 2026-12-02` is the string the schema expects, as when quoted)
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()}
 
 
 def load(source: str | bytes):

@@ -71,16 +71,27 @@ def version(root: Path, name: str) -> str:
     return re.search(r'^version:\s*"?([^"\n]+)"?\s*$', text, re.M).group(1)
 
 
-def set_version(root: Path, name: str, new: str, notes: bool = True) -> None:
-    """Raise the version; with its release notes in both languages unless notes=False."""
+def set_version(root: Path, name: str, new: str, notes: bool = True,
+                released: str | None = None) -> None:
+    """Raise the version; with its release notes in both languages unless notes=False; with
+    `released` (YYYY-MM-DD) it is released as `opendata release` does it: the date in the
+    metadata and the version's files in archive/."""
     file = metadata_path(root, name)
     text = re.sub(r"^version:.*$", f'version: "{new}"', file.read_text(encoding="utf-8"),
                   count=1, flags=re.M)
+    if released:
+        text = re.sub(r"^released:.*\n", "", text, flags=re.M)
+        text = text.replace("\nversion:", f'\nreleased: "{released}"\nversion:', 1) \
+            if "\nversion:" in text else f'released: "{released}"\n' + text
     if notes:
         entry = (f'  "{new}":\n    id: "Versi uji {new}: <i>catatan</i> & perubahan."\n'
                  f'    en: "Test version {new}: <i>notes</i> & changes."\n')
         text = text.replace("\nrelease_notes:\n", "\nrelease_notes:\n" + entry, 1)
     file.write_text(text, encoding="utf-8")
+    if released:
+        from opendata import archive, project
+
+        archive.write_current(project.load(root), name)
 
 
 def bump(value: str) -> str:
@@ -112,7 +123,7 @@ def make_release_repo(root: Path) -> ReleaseRepo:
     rows = [r for r in rows if r is not removed] + [added]
     write_rows(csv_file, header, rows)
     repo.versions["indikator"].append(bump(repo.versions["indikator"][0]))
-    set_version(root, "indikator", repo.versions["indikator"][1])
+    set_version(root, "indikator", repo.versions["indikator"][1], released=DATES[1][:10])
     repo.commits.append(commit(root, MESSAGE_2, DATES[1]))
     repo.edited["indikator"] = {"changed": (edited["id"], "catatan", old_note, edited["catatan"]),
                                 "added": added["id"], "removed": removed["id"]}
@@ -123,7 +134,7 @@ def make_release_repo(root: Path) -> ReleaseRepo:
     rows[0]["nama_en"] = old_name + " (renamed)"
     write_rows(csv_file, header, rows)
     repo.versions["bidang"].append(bump(repo.versions["bidang"][0]))
-    set_version(root, "bidang", repo.versions["bidang"][1])
+    set_version(root, "bidang", repo.versions["bidang"][1], released=DATES[2][:10])
     repo.commits.append(commit(root, MESSAGE_3, DATES[2]))
     repo.edited["bidang"] = {"changed": (rows[0]["kode"], "nama_en", old_name, rows[0]["nama_en"])}
     return repo

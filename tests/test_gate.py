@@ -104,8 +104,8 @@ def hostile_history(tmp_path_factory):
         "publisher": "Sumber uji", "url": None, "page_date": None, "accessed": None}]))
     replace_cell(root, "bidang", "Kecantikan", "=HYPERLINK(\"https://contoh.test\")")
     commit(root, "rumus", DATES[2])
-    set_version(root, "bidang", "1.3.0")
     replace_cell(root, "bidang", "=HYPERLINK(\"https://contoh.test\")", "Kecantikan")
+    set_version(root, "bidang", "1.3.0", released=DATES[2][:10])
     commit(root, "baik lagi", DATES[2])
     return root
 
@@ -166,3 +166,49 @@ def test_valid_catalog_is_the_gate(project_copy):
     with pytest.raises(BuildError) as refused:
         valid_catalog(project_copy)
     assert [p.code for p in refused.value.problems] == ["formula_cell"]
+
+
+# --- the archive of released files ----------------------------------------------------------
+
+def test_saving_a_released_csv_again_from_excel_is_not_a_change(committed_copy, tmp_path):
+    """A BOM, CRLF line ends and quotes everywhere, as Excel writes them: the same rows."""
+    project_copy = committed_copy
+    import csv
+    import io
+
+    file = csv_path(project_copy, "bidang")
+    rows = list(csv.reader(io.StringIO(file.read_text(encoding="utf-8"), newline="")))
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    file.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    assert validate(load_catalog(project_copy)) == []
+    site = pipeline.build(project_copy, tmp_path / "site")
+    assert site.ok
+    published = (tmp_path / "site/data/bidang/1.0.0/bidang.csv").read_bytes()
+    assert published == (project_copy / "archive/bidang/1.0.0/bidang.csv").read_bytes()
+    assert not published.startswith(b"\xef\xbb\xbf") and b"\r\n" not in published
+
+
+@pytest.fixture
+def committed_copy(project_copy):
+    """The project copy as a git repository of one commit: every version in it is released."""
+    git(project_copy, "init", "-q", "-b", "main")
+    commit(project_copy, "satu", DATES[0])
+    return project_copy
+
+
+def test_a_changed_archive_is_refused(committed_copy):
+    project_copy = committed_copy
+    file = project_copy / "archive/target/1.0.0/target.json"
+    file.write_bytes(file.read_bytes().replace(b'"7"', b'"8"', 1) + b" ")
+    problems = [(p.file, p.code) for p in validate(load_catalog(project_copy))]
+    assert problems == [("archive/target/1.0.0", "archive_sums")]
+
+
+def test_a_released_version_needs_its_archive(committed_copy):
+    import shutil
+
+    project_copy = committed_copy
+    shutil.rmtree(project_copy / "archive/lpks")
+    problems = [(p.file, p.code, p.params["version"]) for p in validate(load_catalog(project_copy))]
+    assert problems == [("datasets/lpks/metadata.yml", "release_not_archived", "1.0.0")]
