@@ -65,6 +65,16 @@ class Figure:
         """Its numbers as the sentence names them, formatted for `lang`."""
         return formatted_params(self, lang)
 
+    def formula(self, lang: str) -> str:
+        """A computed figure's formula with its inputs: '6,95 % − 9,26 % = −2,31'."""
+        if not self.computed or len(self.inputs) != 2:
+            return ""
+        first, last = self.inputs
+        value = lambda i: i18n.percent(i["value"], lang) if self.unit == "poin_persen" \
+            else i18n.number(i["value"], lang)  # noqa: E731
+        return f"{value(last)} ({last['year']}) {i18n.MINUS} {value(first)} ({first['year']}) = " \
+               f"{number_text(self.value, self.unit, lang)}"
+
     def sentence(self, lang: str) -> str:
         """The declared text with its {placeholders} filled in, formatted for `lang`."""
         return i18n.fill(self.text("text", lang), formatted_params(self, lang))
@@ -87,7 +97,7 @@ def number_text(value, unit: str, lang: str) -> str:
     if unit == "persen":
         return i18n.percent(value, lang)
     if unit == "poin_persen":
-        return i18n.number(abs(value), lang, 2)
+        return i18n.signed(value, lang, 2)
     return i18n.number(value, lang)
 
 
@@ -127,7 +137,8 @@ def key_figures(catalog: Catalog) -> list[Figure]:
     for _ in range(len(pending) + 1):
         waiting = []
         for dataset, declared in pending:
-            needs = {(declared.get(r) or {}).get("figure") for r in ("total", "source")} - {None}
+            needs = ({(declared.get(r) or {}).get("figure") for r in ("total", "source")} | {
+                spec.get("figure") for spec in (declared.get("counts") or {}).values()}) - {None}
             if needs & {d["key"] for _, d in pending} - {declared["key"]}:
                 waiting.append((dataset, declared))   # computed once those are
                 continue
@@ -160,6 +171,7 @@ def _compute(catalog, dataset, declared, done) -> Figure | None:
         return None
     counts = {name: _total(catalog, {"total": spec}, done)
               for name, spec in (declared.get("counts") or {}).items()}
+    counts = {name: value for name, value in counts.items() if value is not None}
     if counts:
         figure = replace(figure, params={**figure.params, **counts})
     total = _total(catalog, declared, done)
@@ -260,8 +272,10 @@ def check(catalog: Catalog, broken: frozenset = frozenset()) -> list[Problem]:
             for column in sorted(set(columns) - set(catalog[name].header)):
                 problems.append(Problem(code="figure_column_unknown", **where, params={
                     "figure": key, "dataset": name, "column": column}))
-        for ref in ("total", "source"):
-            other = (declared.get(ref) or {}).get("figure")
+        refs = [(declared.get(r) or {}).get("figure") for r in ("total", "source")]
+        refs += [spec.get("figure") for spec in (declared.get("counts") or {}).values()
+                 if isinstance(spec, dict)]
+        for other in refs:
             if other == key or other and other not in {f.get("key") for _, f in declarations(catalog)}:
                 problems.append(Problem(code="figure_unknown", **where,
                                         params={"figure": key, "other": other}))

@@ -86,6 +86,15 @@ def number(value, lang: str, decimals: int | None = None) -> str:
     return babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+MINUS = "\u2212"
+
+
+def signed(value, lang: str, decimals: int | None = None) -> str:
+    """A difference, with its sign: '−2,31' / '+0,40' (the minus sign U+2212, not a hyphen)."""
+    text = number(abs(value), lang, decimals)
+    return (MINUS if value < 0 else "+" if value > 0 else "") + text
+
+
 def percent(value, lang: str, decimals: int | None = None) -> str:
     """A value already in percent (9.26) → '9,26 %' (id) / '9.26%' (en)."""
     if value is None:

@@ -38,7 +38,7 @@ def version(name: str) -> str:
 
 def figure_html(site: Path, key: str, lang: str = "id") -> str:
     page = (site / paths.language_root(lang) / "index.html").read_text(encoding="utf-8")
-    match = re.search(rf'<section class="od-figure" id="{key}">(.*?)</section>', page, re.S)
+    match = re.search(rf'<section class="od-figure[^"]*" id="{key}">(.*?)</section>', page, re.S)
     assert match, f"figure {key} missing from the {lang} home page"
     return match.group(1)
 
@@ -68,16 +68,27 @@ def test_home_shows_latest_tpt_with_year_source_and_version(built_site):
                      english)
 
 
-def test_home_shows_change_since_earliest_year(built_site):
+def test_a_computed_change_says_it_is_computed_with_its_formula_and_both_sources(built_site):
+    """The change card combines only figures of the same kind (preferred BPS August figures),
+    says the site computed it, and shows the formula and both inputs with their sources."""
     rows = [r for r in read_csv("indikator")
             if r["indikator"] == "tpt" and r["wilayah_kode"] == "3673" and r["utama"] == "true"
-            and r["jenis_kelamin"] == "total" and r["bulan"] in ("8", "")]
+            and r["jenis_kelamin"] == "total" and r["bulan"] == "8"]
     first = min(rows, key=lambda r: int(r["tahun"]))
     last = max(rows, key=lambda r: int(r["tahun"]))
     change = round(float(last["nilai"]) - float(first["nilai"]), 2)
-    html = figure_html(built_site, "tpt-perubahan", "en")
-    assert f"{change:.2f} percentage points" in html
-    assert first["tahun"] in html and last["tahun"] in html
+    sign = "\u2212" if change < 0 else "+"
+    for lang, points, computed in (("en", "percentage points", "Computed by this site"),
+                                   ("id", "poin persen", "Angka hitungan situs ini")):
+        html = figure_html(built_site, "tpt-perubahan", lang)
+        number = f"{abs(change):.2f}" if lang == "en" else f"{abs(change):.2f}".replace(".", ",")
+        assert f"{sign}{number} {points}" in html
+        assert computed in html and 'class="od-figure__formula"' in html
+        for row in (first, last):
+            assert row["tahun"] in html
+            assert html_escape(row["sumber_penerbit"]) in html
+            assert f'href="{row["sumber_url"]}"' in html
+    assert "2019" not in figure_html(built_site, "tpt-perubahan", "en")   # an official's, not BPS
 
 
 def test_home_shows_lpks_reported_accredited_listed_and_coverage(built_site):
@@ -85,18 +96,27 @@ def test_home_shows_lpks_reported_accredited_listed_and_coverage(built_site):
     registry = read_csv("lpks")
     kelurahan = [r["kode"] for r in read_csv("wilayah") if r["tingkat"] == "kelurahan"]
     covered = {r["kelurahan_kode"] for r in registry if r["kelurahan_kode"] in kelurahan}
-    listed = sum(r["jenis"] == "lpk_swasta" for r in registry)
 
     assert f">{reported['lpks_berdiri']}<" in figure_html(built_site, "lpks-dilaporkan")
     accredited = figure_html(built_site, "lpks-terakreditasi")
     assert f">{reported['lpks_terakreditasi']} <" in accredited
     assert f"dari {reported['lpks_berdiri']}" in accredited
-    completeness = figure_html(built_site, "lpks-terdaftar")
-    assert f"{listed} dari {reported['lpks_berdiri']} LPKS" in completeness
     coverage = figure_html(built_site, "cakupan-kelurahan")
     assert f"{len(covered)} dari {len(kelurahan)} kelurahan" in coverage
+
+
+def test_the_registry_count_claims_nothing_about_the_27(built_site):
+    """No source puts the institutions of the registry among the 27 reported LPKS: the card
+    says how many the registry lists and that this is not known, never "N of 27"."""
+    reported = {r["ukuran"]: int(r["nilai"]) for r in read_csv("akreditasi_lpks")}["lpks_berdiri"]
+    listed = len(read_csv("lpks"))
+    card = figure_html(built_site, "lpks-terdaftar", "id")
+    assert f">{listed}<" in card and "tidak diketahui" in card
+    assert "od-figure__total" not in card and f"dari {reported}" not in card
+    english = figure_html(built_site, "lpks-terdaftar", "en")
+    assert "is not known" in english and f"of {reported}" not in english
     about = (built_site / "tentang/index.html").read_text(encoding="utf-8")
-    assert f"{listed} dari {reported['lpks_berdiri']} LPKS" in about   # the figure, on the about page
+    assert "tidak diketahui" in about and f"{listed} dari {reported}" not in about
 
 
 # --- pages and downloads --------------------------------------------------------------------
