@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import citations, directory, i18n, linked, paths, releases
+from . import citations, directory, figures, i18n, linked, paths, permalinks, releases
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -86,6 +86,9 @@ def every_page(site: Site, lang: str) -> list[Page]:
         pages.append(dataset_page(site, dataset, lang))
         pages.append(history_page(site, dataset, lang))
         pages += release_pages(site, dataset, lang)
+        for release in site.published.releases[dataset.name]:
+            pages += row_pages(site, dataset, release, lang)
+            pages += figure_pages(site, dataset, release, lang)
     if site.directory is not None:
         pages += directory_pages(site, site.directory, lang)
     return pages
@@ -131,7 +134,11 @@ def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
         S("sections/downloads.html", dict(files=published.file_list(release))),
         S("sections/sources.html", dict(dataset=dataset)),
         S("sections/dictionary.html", dict(dataset=dataset)),
-        S("sections/preview.html", dict(dataset=dataset, rows=dataset.rows[:PREVIEW_ROWS])),
+        S("sections/preview.html", dict(
+            dataset=dataset, rows=dataset.rows[:PREVIEW_ROWS],
+            all_rows=paths.rows_page(dataset.name, dataset.version),
+            row_links=[permalinks.row_target(dataset, dataset.version, r)
+                       for r in dataset.rows[:PREVIEW_ROWS]])),
     ), description=dataset.text("description", lang),
         linked_data=(linked.schema_org(published, dataset.name, lang),))
 
@@ -187,6 +194,39 @@ def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
         S("sections/cite.html", dict(cite=citations.cite(newest, lang, site.site_url))),
     )))
     return out
+
+
+def row_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]:
+    """Every row of a version, at its permanent anchor, with its source (left out of the
+    search index: the dataset page and the downloads are what a search should find)."""
+    newest = site.published.current(dataset.name)
+    found = permalinks.row_pages(release.dataset, release.version)
+    title = i18n.t("rows.title", lang, title=release.dataset.text("title", lang),
+                   version=release.version)
+    return [Page(page.source, lang, title, "rows", (
+        S("sections/rows.html", dict(dataset=release.dataset, release=release, newest=newest,
+                                     current=page, pages=found,
+                                     keys=[paths.row_anchor(permalinks.row_key(release.dataset, r))
+                                           for r in page.rows])),
+    ), search=False) for page in found]
+
+
+def figure_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]:
+    """The key figures a version gives, each at a permanent anchor."""
+    declared = [f for d, f in figures.declarations(site.catalog) if d.name == dataset.name]
+    if not declared:
+        return []
+    computed = [f for f in figures.key_figures(permalinks.with_version(site.catalog, release.dataset))
+                if f.dataset == dataset.name]
+    newest = site.published.current(dataset.name)
+    title = i18n.t("figures.title", lang, title=release.dataset.text("title", lang),
+                   version=release.version)
+    return [Page(paths.figures_page(dataset.name, release.version), lang, title, "figures", (
+        S("sections/figures_pinned.html", dict(site=site, release=release, newest=newest,
+                                               figures=computed, missing=[
+                                                   d for d in declared
+                                                   if d["key"] not in {f.key for f in computed}])),
+    ))]
 
 
 def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:

@@ -77,6 +77,22 @@ def release_page(name: str, version: str) -> str:
     return f"{release_dir(name, version)}/index.md"
 
 
+def rows_page(name: str, version: str, number: int = 1) -> str:
+    """Every row of a version, a page of rows at a time, each at a permanent anchor."""
+    tail = "" if number == 1 else f"{int(number)}/"
+    return f"{release_dir(name, version)}/baris/{tail}index.md"
+
+
+def figures_page(name: str, version: str) -> str:
+    """The key figures a version of a dataset gives, at permanent anchors."""
+    return f"{release_dir(name, version)}/angka/index.md"
+
+
+def row_anchor(key: str) -> str:
+    """The anchor of a row, from its primary key: 'baris-<key>'."""
+    return "baris-" + re.sub(r"[^A-Za-z0-9_.-]", "-", key)[:120]
+
+
 def directory_page(name: str) -> str:
     """The directory of the dataset `name` (the one whose metadata declares `directory:`)."""
     return f"{segment(name)}/index.md"

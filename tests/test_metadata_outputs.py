@@ -178,7 +178,7 @@ def test_frictionless_finds_a_tampered_release(release_repo, release_site, tmp_p
     folder = release_site / "data" / "bidang" / release_repo.versions["bidang"][1]
     copy = tmp_path / "copy"
     copy.mkdir()
-    for file in folder.iterdir():
+    for file in (f for f in folder.iterdir() if f.is_file()):
         (copy / file.name).write_bytes(file.read_bytes())
     csv = copy / "bidang.csv"
     csv.write_bytes(csv.read_bytes().replace(b"(renamed)", b"(RENAMED)"))

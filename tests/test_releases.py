@@ -44,7 +44,7 @@ def test_every_release_is_published_at_its_permanent_url(release_repo, release_s
         committed_csv(release_repo, third, "bidang")
     latest = release_site / "data" / "indikator" / "latest"
     for file in (release_site / "data" / "indikator" / new).iterdir():
-        if file.name != "index.html":
+        if file.is_file() and file.name != "index.html":
             assert (latest / file.name).read_bytes() == file.read_bytes(), file.name
     assert sorted(p.name for p in (release_site / "data" / "wilayah").iterdir()) == \
         sorted([load_catalog(release_repo.root)["wilayah"].version, "latest"])
@@ -130,7 +130,7 @@ def test_every_sha256sums_verifies(release_repo, release_site):
             listed[name] = digest
         assert listed == {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
                           for name in listed}, folder
-        published = {p.name for p in folder.iterdir()} - {"SHA256SUMS", "index.html"}
+        published = {p.name for p in folder.iterdir() if p.is_file()} - {"SHA256SUMS", "index.html"}
         assert set(listed) == published, folder
 
 
@@ -189,7 +189,7 @@ def test_a_release_never_changes_when_history_grows(release_repo, release_site, 
     both know."""
     earlier = build(clone(release_repo.root, tmp_path / "c2", release_repo.commits[1]),
                     tmp_path / "site-c2")
-    files = [p for p in earlier.glob("data/*/*/*")
+    files = [p for p in earlier.glob("data/*/*/*") if p.is_file()
              if p.parent.name != "latest" and p.name != "index.html"]
     assert len(files) >= 8 * 6
     for file in files:
@@ -268,3 +268,16 @@ def test_published_release_files_never_change(built_site):
         for file, digest in files.items():
             data = (ROOT / "archive" / release / file).read_bytes()
             assert hashlib.sha256(data).hexdigest() == digest, f"{release}/{file}"
+
+
+def test_pinned_rows_and_figures_of_an_older_version_stay_and_point_to_the_newer(release_repo,
+                                                                                 release_site):
+    old, new = release_repo.versions["indikator"]
+    removed = release_repo.edited["indikator"]["removed"]
+    rows = (release_site / f"data/indikator/{old}/baris/index.html").read_text(encoding="utf-8")
+    assert f'id="baris-{removed}"' in rows                     # still there, in its version
+    assert f'href="../../../../data/indikator/{new}/baris/"' in rows and "bukan versi terbaru" in rows
+    newer = (release_site / f"data/indikator/{new}/baris/index.html").read_text(encoding="utf-8")
+    assert f'id="baris-{removed}"' not in newer and "bukan versi terbaru" not in newer
+    figures = (release_site / f"data/indikator/{old}/angka/index.html").read_text(encoding="utf-8")
+    assert 'id="tpt-terbaru"' in figures and f'href="../../../../data/indikator/{new}/angka/"' in figures

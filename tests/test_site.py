@@ -60,7 +60,7 @@ def test_home_shows_latest_tpt_with_year_source_and_version(built_site):
     assert row["tahun"] in html
     assert row["sumber_penerbit"] in html
     assert f'href="data/indikator/{version("indikator")}/"' in html  # the release that holds it
-    assert 'href="#tpt-terbaru"' in html  # permalink anchor
+    assert f'href="data/indikator/{version("indikator")}/angka/#tpt-terbaru"' in html  # pinned
     english = figure_html(built_site, "tpt-terbaru", "en")
     assert f"{value}%" in english
     # the publisher, named in Indonesian, is marked as Indonesian on the English page
@@ -537,3 +537,35 @@ def test_preview_is_short_says_so_and_stays_out_of_the_search_index(built_site):
     shown_id = dataset.rows[0]["id"]  # in the preview, so in the page, not in the index
     assert shown_id in preview
     assert not any(shown_id in doc["text"] for doc in index["docs"])
+
+
+# --- permanent, version-pinned addresses --------------------------------------------------
+
+def test_every_row_of_every_latest_version_has_a_permanent_address(built_site):
+    from opendata import permalinks
+
+    for name in NAMES:
+        page = built_site / "data" / name / version(name) / "baris" / "index.html"
+        text = page.read_text(encoding="utf-8")
+        dataset_page = (built_site / "dataset" / name / "index.html").read_text(encoding="utf-8")
+        for number, row in enumerate(read_csv(name)):
+            key = row[next(iter(row))] if name != "indikator" else row["id"]
+            anchor = "baris-" + re.sub(r"[^A-Za-z0-9_.-]", "-", key)
+            assert f'<tr id="{anchor}">' in text, (name, anchor)
+            if number < 50:                                   # the preview links to it
+                assert f'href="../../data/{name}/{version(name)}/baris/#{anchor}"' in dataset_page
+        assert len(read_csv(name)) <= permalinks.ROWS_PER_PAGE
+
+
+def test_every_key_figure_has_a_version_pinned_permalink_with_its_value(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    cards = re.findall(r'<section class="od-figure[^"]*" id="([a-z0-9-]+)">(.*?)</section>', home, re.S)
+    assert len(cards) >= 6
+    for key, card in cards:
+        link = re.search(rf'href="(data/([a-z_]+)/([0-9.]+)/angka/)#{key}"', card)
+        assert link, key
+        pinned = (built_site / link.group(1) / "index.html").read_text(encoding="utf-8")
+        value = re.search(r'<p class="od-figure__value">(.*?)</p>', card, re.S).group(1)
+        section = re.search(rf'<section class="od-figure[^"]*" id="{key}">(.*?)</section>',
+                            pinned, re.S)
+        assert section and value in section.group(1), key
