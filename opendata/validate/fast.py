@@ -72,8 +72,8 @@ import pyarrow.compute as pc
 from ..problems import Problem
 from . import fast_errors as errors
 from . import fast_keys as keys_
-from .fast_cells import pick
-from .fast_csv import Head, Reader, Source, read_head, unterminated, utf8_problem
+from .fast_cells import pick, with_nulls
+from .fast_csv import Facts, Head, Reader, Source, read_head, scan, unterminated
 from .fast_errors import Where
 from .fast_rows import check_batch
 from .fast_types import Spec, specs, unsupported
@@ -92,6 +92,7 @@ class TableCheck:
     key_raw: pa.Table | None = None
     key_typed: pa.Table | None = None
     fields: tuple[Spec, ...] = ()
+    oversized: frozenset = frozenset()  # fields holding integers beyond int64 (null in typed)
 
     @property
     def readable(self) -> bool:
@@ -104,7 +105,7 @@ class TableCheck:
 def check_table(data, schema: dict, *, file: str, name: str, checks=(), keep: bool = True,
                 keys=()) -> TableCheck:
     where, source, fields = Where(file, name), Source(data), specs(schema)
-    stop = utf8_problem(source, file)
+    stop, facts = scan(source, file)
     if stop:
         return TableCheck(file, name, [stop], fields=tuple(fields))
     head = read_head(source)
@@ -114,7 +115,7 @@ def check_table(data, schema: dict, *, file: str, name: str, checks=(), keep: bo
     reason = unsupported(schema, checks)
     if reason:
         return _with_frictionless(source, schema, where, checks, keep, keys, reason)
-    return _check_rows(source, head, schema, where, checks, keep, keys)
+    return _check_rows(source, head, schema, where, checks, keep, keys, facts)
 
 
 def _structure(where: Where, head: Head, fields: list[Spec]) -> list[Problem]:
@@ -140,26 +141,31 @@ def _structure(where: Where, head: Head, fields: list[Spec]) -> list[Problem]:
     return found
 
 
-def _check_rows(source, head, schema, where, checks, keep, keys) -> TableCheck:
+def _check_rows(source, head, schema, where, checks, keep, keys, facts=None) -> TableCheck:
     fields = specs(schema)
     wanted = _key_fields(schema, fields, keys)
     reader = Reader(source, head, [f.name for f in fields])
-    found, raws, typeds = [], [], []
+    kept = _Kept(fields if keep else _pick(fields, wanted), compact=not keep)
+    found, oversized = [], set()
     for batch in reader.batches():
-        batch_found, typed = check_batch(where, fields, list(checks), batch)
+        if reader.quote_line is not None:
+            break
+        batch_found, typed, big = check_batch(where, fields, list(checks), batch, facts or Facts())
         found += batch_found
-        raws.append((batch.rows, batch.raw if keep else batch.raw.select(wanted)))
-        typeds.append(typed if keep else typed.select(wanted))
-    line = unterminated(source, reader.last[1]) if reader.last[0] else None
+        oversized |= big
+        kept.add(batch.rows, batch.raw, typed)
+    line = reader.quote_line
+    if line is None and reader.last[0]:
+        line = unterminated(source, reader.last[1])
     if line is not None:
         return TableCheck(where.file, where.name, [errors.own(where, "csv_quote", line,
                                                               params={"line": line})[1]], fields=tuple(fields))
-    rows, raw, typed = _assemble(raws, typeds, fields if keep else _pick(fields, wanted))
-    found += _key_errors(where, schema, fields, raw, typed, rows)
+    rows, raw, typed = kept.tables()
+    found += _key_errors(where, schema, fields, raw, typed, rows, oversized)
     problems = [p for _, p in sorted(found, key=lambda f: f[0])]
     return TableCheck(where.file, where.name, problems, raw if keep else None,
                       typed if keep else None, rows, raw.select(wanted), typed.select(wanted),
-                      tuple(fields))
+                      tuple(fields), frozenset(oversized))
 
 
 def _pick(fields: list[Spec], wanted: list[str]) -> list[Spec]:
@@ -174,30 +180,68 @@ def _key_fields(schema: dict, fields: list[Spec], keys) -> list[str]:
     return [f.name for f in fields if f.name in names]
 
 
-def _assemble(raws, typeds, fields) -> tuple[pa.Array, pa.Table, pa.Table]:
-    """Batches → tables in record order (rows pyarrow skipped were read apart)."""
-    names = [f.name for f in fields]
-    if not raws:
-        empty = pa.table({n: pa.array([], pa.string()) for n in names})
-        return pa.array([], pa.int64()), empty, pa.table(
-            {f.name: pa.array([], f.arrow) for f in fields})
-    rows = pa.chunked_array([r for r, _ in raws]).combine_chunks()
-    raw = pa.Table.from_batches([b for _, b in raws])
-    typed = pa.Table.from_batches(typeds)
-    if len(rows) > 1 and not pc.all(pc.greater(rows.slice(1), rows.slice(0, len(rows) - 1))).as_py():
-        order = pc.sort_indices(rows)
-        rows, raw, typed = rows.take(order), raw.take(order), typed.take(order)
-    return rows, raw, typed
+class _Kept:
+    """The batches' rows, raw and typed columns (every field, or only the key fields). With
+    `compact`, every COMPACT rows are copied into one chunk, so the batches they came from
+    are freed whole and memory stays near what is kept."""
+
+    COMPACT = 1 << 18
+
+    def __init__(self, fields: list[Spec], compact: bool):
+        self.fields, self.compact = fields, compact
+        self.names = [f.name for f in fields]
+        self.pending, self.chunks = [], []
+
+    def add(self, rows: pa.Array, raw: pa.RecordBatch, typed: pa.RecordBatch) -> None:
+        self.pending.append((rows, raw.select(self.names), typed.select(self.names)))
+        if self.compact and sum(len(r) for r, _, _ in self.pending) >= self.COMPACT:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        rows = pa.concat_arrays([r for r, _, _ in self.pending])
+        raw = pa.Table.from_batches([b for _, b, _ in self.pending])
+        typed = pa.Table.from_batches([t for _, _, t in self.pending])
+        if self.compact:
+            raw = raw.combine_chunks()
+            typed = pa.table({f.name: _compact(f, raw[f.name], typed[f.name]) for f in self.fields})
+        self.chunks.append((rows, raw, typed))
+        self.pending = []
+        pa.default_memory_pool().release_unused()
+
+    def tables(self) -> tuple[pa.Array, pa.Table, pa.Table]:
+        """Rows, raw and typed tables in record order (rows pyarrow skipped came apart)."""
+        self._flush()
+        if not self.chunks:
+            return (pa.array([], pa.int64()),
+                    pa.table({n: pa.array([], pa.string()) for n in self.names}),
+                    pa.table({f.name: pa.array([], f.arrow) for f in self.fields}))
+        rows = pa.chunked_array([r for r, _, _ in self.chunks]).combine_chunks()
+        raw = pa.concat_tables([t for _, t, _ in self.chunks])
+        typed = pa.concat_tables([t for _, _, t in self.chunks])
+        if len(rows) > 1 and not pc.all(pc.greater(rows.slice(1), rows.slice(0, len(rows) - 1))).as_py():
+            order = pc.sort_indices(rows)
+            rows, raw, typed = rows.take(order), raw.take(order), typed.take(order)
+        return rows, raw, typed
 
 
-def _key_errors(where, schema, fields, raw, typed, rows) -> list:
+def _compact(spec: Spec, raw: pa.ChunkedArray, typed: pa.ChunkedArray) -> pa.Array:
+    """One chunk; a text column shares the raw column's text instead of copying it."""
+    if spec.arrow != pa.string():
+        return typed.combine_chunks()
+    return with_nulls(raw.chunk(0), pc.is_valid(typed).combine_chunks())
+
+
+def _key_errors(where, schema, fields, raw, typed, rows, oversized) -> list:
     found = []
     for spec in fields:
         if spec.unique:
-            found += keys_.unique_errors(where, spec, raw[spec.name], typed[spec.name], rows)
+            found += keys_.unique_errors(where, spec, raw[spec.name], typed[spec.name], rows,
+                                         oversized)
     primary = [next(f for f in fields if f.name == n) for n in _primary_key(schema)]
     if primary:
-        found += keys_.primary_key_errors(where, primary, raw, typed, rows)
+        found += keys_.primary_key_errors(where, primary, raw, typed, rows, oversized)
     return found
 
 
@@ -238,8 +282,10 @@ def foreign_key_problems(source: TableCheck, schema: dict,
 def _foreign_key(where, source: TableCheck, target: TableCheck, fk: dict, order: int) -> list:
     ours = [_spec(source, n) for n in fk["fields"]]
     theirs = [_spec(target, n) for n in fk["reference"]["fields"]]
+    oversized = {s.name for s in ours if s.name in source.oversized} | \
+        {s.name for s in theirs if s.name in target.oversized}
     missing = keys_.missing_references(ours, source.key_raw, source.key_typed, theirs,
-                                       target.key_raw, target.key_typed)
+                                       target.key_raw, target.key_typed, oversized)
     at = pc.indices_nonzero(missing)
     rows = source.row_numbers.take(at).to_pylist()
     cells = [source.key_raw[s.name].take(at).to_pylist() for s in ours]

@@ -49,7 +49,8 @@ class Parsed:
 
 
 def parse(spec: Spec, raw: pa.Array, absent: pa.BooleanArray | None = None) -> Parsed:
-    none = pc.is_in(raw, value_set=pa.array(spec.missing, pa.string()))
+    none = (pc.equal(raw, spec.missing[0]) if len(spec.missing) == 1 else
+            pc.is_in(raw, value_set=pa.array(spec.missing, pa.string())))
     if absent is not None:
         none = pc.or_(none, absent)
     present = pc.invert(none)
@@ -61,10 +62,19 @@ def parse(spec: Spec, raw: pa.Array, absent: pa.BooleanArray | None = None) -> P
 def _string(spec: Spec, raw, present):
     if spec.format == "uri":
         ok = pc.match_substring_regex(raw, URI_SCHEME)
-        return pc.if_else(pc.and_(present, ok), raw, _null(raw.type)), ok
+        return with_nulls(raw, pc.and_(present, ok)), ok
     if spec.format == "email":  # no vectorised rule: every cell goes to the reader
-        return pc.if_else(present, _null(pa.string()), _null(pa.string())), _false(len(raw))
-    return pc.if_else(present, raw, _null(pa.string())), _true(len(raw))
+        return pa.nulls(len(raw), pa.string()), _false(len(raw))
+    return with_nulls(raw, present), _true(len(raw))
+
+
+def with_nulls(raw: pa.Array, keep: pa.BooleanArray) -> pa.Array:
+    """`raw` with null where `keep` is false, sharing raw's buffers (no copy of the text)."""
+    if raw.offset or keep.offset or keep.null_count or raw.null_count:
+        return pc.if_else(keep, raw, _null(raw.type))
+    if keep.false_count == 0:
+        return raw
+    return pa.Array.from_buffers(raw.type, len(raw), [keep.buffers()[1], *raw.buffers()[1:]])
 
 
 def _integer(spec: Spec, raw, present):
@@ -231,9 +241,11 @@ def _nulls(spec: Spec, n: int) -> pa.Array:
     return pa.nulls(n, spec.arrow)
 
 
+@lru_cache(maxsize=8)
 def _false(n: int) -> pa.BooleanArray:
     return pc.fill_null(pa.nulls(n, pa.bool_()), False)
 
 
+@lru_cache(maxsize=8)
 def _true(n: int) -> pa.BooleanArray:
     return pc.fill_null(pa.nulls(n, pa.bool_()), True)

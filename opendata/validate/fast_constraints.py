@@ -30,8 +30,9 @@ NOT_PRINTABLE_ASCII = r"[^\x20-\x7e]"
 RE2_UNSAFE = re.compile(r"\{,|\(\?(?!:)|\\[^dDwWsSbB.\\/()\[\]{}*+?|^$tnr-]|\[:|\[\[")
 
 
-def failures(spec: Spec, parsed: Parsed, raw: pa.Array) -> list[tuple[str, pa.BooleanArray]]:
-    """(constraint, cells that break it) in the order frictionless checks them."""
+def failures(spec: Spec, parsed: Parsed, raw: pa.Array, facts) -> list[tuple[str, pa.BooleanArray]]:
+    """(constraint, cells that break it) in the order frictionless checks them. `facts`: what
+    the file holds (fast_csv.Facts): a file of printable ASCII needs no pattern rechecked."""
     valid = parsed.valid
     found = []
     for name in spec.order:
@@ -41,34 +42,45 @@ def failures(spec: Spec, parsed: Parsed, raw: pa.Array) -> list[tuple[str, pa.Bo
         if name == "required":
             failed = parsed.none if value else None
         else:
-            failed = pc.and_(valid, CHECKS[name](spec, value, parsed, raw, valid))
+            failed = pc.and_(valid, CHECKS[name](spec, value, parsed, raw, valid, facts))
         if failed is not None and pc.any(failed).as_py():
             found.append((name, failed))
     return found
 
 
-def _min_length(spec, value, parsed, raw, valid):
+def _min_length(spec, value, parsed, raw, valid, facts):
     return pc.less(pc.utf8_length(raw), value)
 
 
-def _max_length(spec, value, parsed, raw, valid):
+def _max_length(spec, value, parsed, raw, valid, facts):
     return pc.greater(pc.utf8_length(raw), value)
 
 
-def _pattern(spec, value, parsed, raw, valid):
+def _pattern(spec, value, parsed, raw, valid, facts):
     compiled = re.compile(f"^{value}$")
     ask_python = valid
     broken = pc.invert(valid)
     if not RE2_UNSAFE.search(value):
         try:
             broken = pc.invert(pc.match_substring_regex(raw, f"^(?:^{value}$)"))
-            ask_python = pc.and_(valid, pc.match_substring_regex(raw, NOT_PRINTABLE_ASCII))
+            ask_python = pc.and_(valid, _not_printable_ascii(raw, facts))
         except pa.ArrowInvalid:  # RE2 cannot compile it: Python reads every cell
             pass
     return _recheck(broken, ask_python, raw, lambda text: compiled.match(text) is None)
 
 
-def _enum(spec, value, parsed, raw, valid):
+def _not_printable_ascii(raw, facts) -> pa.BooleanArray:
+    """Cells where RE2 and Python's re may disagree: beyond ASCII, or with a control
+    character (a line end too: Python's '$' matches before a final newline)."""
+    odd = pc.invert(pc.string_is_ascii(raw))
+    for char in "\t\n\r":
+        odd = pc.or_(odd, pc.match_substring(raw, char))
+    if facts.controls:
+        odd = pc.or_(odd, pc.match_substring_regex(raw, NOT_PRINTABLE_ASCII))
+    return odd
+
+
+def _enum(spec, value, parsed, raw, valid, facts):
     read = reader(spec)
     allowed = [v for v in map(read, value) if v is not BAD and v is not None]
     if spec.type == "string":
@@ -87,7 +99,7 @@ def _enum(spec, value, parsed, raw, valid):
 def _bound(name):
     arrow_fails, python_passes = BOUND_TESTS[name]
 
-    def check(spec, value, parsed, raw, valid):
+    def check(spec, value, parsed, raw, valid, facts):
         read = reader(spec)
         bound = read(value)
         if spec.type == "number":

@@ -78,20 +78,57 @@ class Source:
         return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
 
-def utf8_problem(source: Source, file: str) -> Problem | None:
-    """csv_not_utf8, with the decoder's own words as catalog.py gives them, or None."""
+@dataclass(frozen=True)
+class Facts:
+    """What one pass over the bytes tells, so the cell rules skip what the file cannot hold:
+    a control character; 16 digits in a row once spaces and dots are dropped (a NIK may be
+    there)."""
+
+    controls: bool = True
+    long_numbers: bool = True
+
+
+def _scan_table() -> bytes:
+    table = bytearray(b"x" * 256)
+    for byte in range(0x20, 0x7F):
+        table[byte] = ord("a")
+    for byte in b"0123456789":
+        table[byte] = ord("0")
+    for byte in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]:
+        table[byte] = ord("C")
+    for byte in b"\t\n\r,":
+        table[byte] = ord(",")
+    for byte in range(0x80, 0x100):
+        table[byte] = ord("x")
+    for byte in range(0x80, 0xA0):  # continuation bytes; after 0xc2 they make a C1 control
+        table[byte] = ord("c")
+    table[0xC2] = ord("L")
+    return bytes(table)
+
+
+SCAN = _scan_table()
+
+
+def scan(source: Source, file: str) -> tuple[Problem | None, Facts]:
+    """csv_not_utf8 (with the decoder's own words, as catalog.py gives them) or None, and
+    the file's Facts."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    controls = long_numbers = False
+    carry = b""
     try:
         for chunk in source.chunks():
             decoder.decode(chunk)
+            mapped = carry + bytes(chunk).translate(SCAN, b" .")
+            controls = controls or b"C" in mapped or b"Lc" in mapped
+            long_numbers = long_numbers or b"0" * 16 in mapped
+            carry = mapped[-16:]
         decoder.decode(b"", final=True)
-        return None
     except UnicodeDecodeError:
         try:
             source.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            return Problem(file=file, code="csv_not_utf8", detail=str(error))
-    return None
+            return Problem(file=file, code="csv_not_utf8", detail=str(error)), Facts()
+    return None, Facts(controls, long_numbers)
 
 
 @dataclass
@@ -214,11 +251,15 @@ def batch_of(records: list[list[str]], rows: list[int], names: list[str]) -> Bat
 class Reader:
     """Batches of a table's body; `last` is the last cell of the last record once read."""
 
-    def __init__(self, source: Source, head: Head, names: list[str], block: int = BLOCK):
-        self.source, self.head, self.names, self.block = source, head, names, block
+    def __init__(self, source: Source, head: Head, names: list[str], block: int | None = None):
+        self.source, self.head, self.names = source, head, names
+        self.block = block or BLOCK
         self.last: tuple[int, str] = (0, "")
+        self.quote_line: int | None = None  # a quote that swallowed line ends: stop there
 
     def batches(self):
+        if self.head.offset >= self.source.size:
+            return iter(())
         return self._python() if self.head.python else self._arrow()
 
     def _arrow(self):
@@ -250,7 +291,12 @@ class Reader:
         numbers = sorted(n for n in texts if below is None or n < below)
         if not numbers:
             return
-        records = [_cells(texts.pop(n)) for n in numbers]
+        records = []
+        for n in numbers:
+            text = texts.pop(n)
+            records.append(_cells(text))
+            if self.quote_line is None:
+                self.quote_line = self._swallowed(text, records[-1])
         rows = [n + 1 for n in numbers]
         self._saw(rows[-1], (records[-1] or [""])[-1])
         yield batch_of(records, rows, self.names)
@@ -271,9 +317,34 @@ class Reader:
         self._saw(rows[-1], (records[-1] or [""])[-1])
         return batch_of(records, rows, self.names)
 
+    def _swallowed(self, text: str, cells: list[str]) -> int | None:
+        """The line of the quote that made this record swallow line ends, or None: a record
+        of the wrong length, with a quoted cell spanning lines, whose lines read as records
+        of the right length once that quote is taken as a plain character."""
+        quote = _breaking_quote(text.encode(), len(self.names))
+        if quote is None or not any("\n" in c or "\r" in c for c in cells):
+            return None
+        data = self.source.read()
+        at = data.find(text.encode(), self.head.offset)
+        return line_of(data, at + quote) if at >= 0 else None
+
     def _saw(self, row: int, cell: str) -> None:
         if row >= self.last[0]:
             self.last = (row, cell)
+
+
+def _breaking_quote(text: bytes, width: int) -> int | None:
+    pos = 0
+    while quote := FIELD_QUOTE.search(text, pos):
+        closed = QUOTED.match(text, quote.start())
+        end = closed.end() if closed else len(text)
+        if EOL.search(text, quote.start(), end):
+            plain = (text[:quote.start()] + text[quote.start() + 1:]).decode()
+            records = list(csv.reader(io.StringIO(plain, newline="")))
+            return quote.start() if len(records) > 1 and all(len(r) == width for r in records) \
+                else None
+        pos = end
+    return None
 
 
 def _cells(text: str) -> list[str]:

@@ -19,22 +19,22 @@ from .fast_types import Spec, reader
 
 
 def duplicates(columns: list, rows: pa.Array) -> list[tuple[int, int]]:
-    """(row, the latest earlier row with equal values) for every repeated key."""
+    """(row, the latest earlier row with equal values) for every repeated key; `rows` are in
+    increasing order, null equals null."""
     if len(rows) < 2:
         return []
     names = [f"k{i}" for i in range(len(columns))]
-    table = pa.table(dict(zip(names + ["row"], [*columns, rows], strict=True)))
-    order = pc.sort_indices(table, sort_keys=[(n, "ascending", "at_end") for n in names + ["row"]])
-    table = table.take(order)
+    table = pa.table(dict(zip(names, columns, strict=True)))
+    order = pc.sort_indices(table, sort_keys=[(n, "ascending", "at_end") for n in names])  # stable
     same = None
     for name in names:
-        column = table[name]
+        column = table[name].take(order)
         a, b = column.slice(1), column.slice(0, len(column) - 1)
         equal = pc.or_(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
         same = equal if same is None else pc.and_(same, equal)
     hits = pc.indices_nonzero(same)
-    current = table["row"].slice(1).take(hits).to_pylist()
-    previous = table["row"].slice(0, len(table) - 1).take(hits).to_pylist()
+    current = rows.take(order.slice(1).take(hits)).to_pylist()
+    previous = rows.take(order.slice(0, len(order) - 1).take(hits)).to_pylist()
     return sorted(zip(current, previous, strict=True))
 
 
@@ -50,21 +50,39 @@ def python_duplicates(keys: list, rows: list) -> list[tuple[int, int]]:
 
 
 def python_values(spec: Spec, raw: pa.Array, typed: pa.Array) -> list:
-    """Each cell's frictionless value (None when missing or unreadable)."""
+    """Each cell's frictionless value (None when missing or unreadable); an integer beyond
+    int64, null in `typed`, is read again."""
     read = reader(spec)
-    return [None if value is None else read(text)
+    return [_value(spec, read, text, value)
             for text, value in zip(raw.to_pylist(), typed.to_pylist(), strict=True)]
 
 
-def unique_errors(where: Where, spec: Spec, raw, typed, rows) -> list:
-    present = pc.is_valid(typed)
-    rows_kept = pc.filter(rows, present)
-    if spec.type == "number":
-        values = [v for v in python_values(spec, raw, typed) if v is not None]
-        pairs = python_duplicates(values, rows_kept.to_pylist())
-        shown = dict(zip(rows_kept.to_pylist(), map(str, values), strict=True))
+def _value(spec: Spec, read, text: str, typed):
+    if typed is not None:
+        return read(text)
+    if spec.type not in ("integer", "year") or text in spec.missing:
+        return None
+    value = read(text)
+    return value if isinstance(value, int) and value.bit_length() > 63 else None
+
+
+def in_python(specs: list[Spec], oversized) -> bool:
+    """Keys arrow cannot compare as frictionless does: numbers (Decimal equality), integers
+    beyond int64."""
+    return any(s.type == "number" or s.name in oversized for s in specs)
+
+
+def unique_errors(where: Where, spec: Spec, raw, typed, rows, oversized=()) -> list:
+    if in_python([spec], oversized):
+        values = python_values(spec, raw, typed)
+        kept = [(v, r) for v, r in zip(values, rows.to_pylist(), strict=True) if v is not None]
+        pairs = python_duplicates([v for v, _ in kept], [r for _, r in kept])
+        shown = {r: str(v) for v, r in kept}
     else:
-        pairs = duplicates([pc.filter(typed, present)], rows_kept)
+        present = pc.is_valid(typed)
+        if typed.null_count:
+            typed, rows = pc.filter(typed, present), pc.filter(rows, present)
+        pairs = duplicates([typed], rows)
         shown = _shown(rows, typed, [row for row, _ in pairs])
     return [errors.unique_error(where, row, spec, shown[row], previous, spec.number)
             for row, previous in pairs]
@@ -78,18 +96,22 @@ def _shown(rows, typed, wanted: list[int]) -> dict[int, str]:
     return dict(zip(rows.take(at).to_pylist(), map(str, typed.take(at).to_pylist()), strict=True))
 
 
-def primary_key_errors(where: Where, specs: list[Spec], raw: pa.Table, typed: pa.Table, rows) -> list:
-    typed_columns = [typed[s.name] for s in specs]
-    nothing = _all_null(typed_columns)
-    empty = pc.filter(rows, nothing).to_pylist()
-    keep = pc.invert(nothing)
-    kept_rows = pc.filter(rows, keep)
-    if any(s.type == "number" for s in specs):
-        columns = [python_values(s, raw[s.name], typed[s.name]) for s in specs]
-        keys = [key for key, k in zip(zip(*columns, strict=True), keep.to_pylist(), strict=True) if k]
-        pairs = python_duplicates(keys, kept_rows.to_pylist())
+def primary_key_errors(where: Where, specs: list[Spec], raw: pa.Table, typed: pa.Table, rows,
+                       oversized=()) -> list:
+    if in_python(specs, oversized):
+        keys = _python_keys(specs, raw, typed)
+        empty = [r for k, r in zip(keys, rows.to_pylist(), strict=True) if set(k) == {None}]
+        kept = [(k, r) for k, r in zip(keys, rows.to_pylist(), strict=True) if set(k) != {None}]
+        pairs = python_duplicates([k for k, _ in kept], [r for _, r in kept])
     else:
-        pairs = duplicates([pc.filter(c, keep) for c in typed_columns], kept_rows)
+        typed_columns = [typed[s.name] for s in specs]
+        nothing = _all_null(typed_columns)
+        empty = pc.filter(rows, nothing).to_pylist()
+        counted = rows
+        if empty:
+            keep = pc.invert(nothing)
+            typed_columns, counted = [pc.filter(c, keep) for c in typed_columns], pc.filter(rows, keep)
+        pairs = duplicates(typed_columns, counted)
     found = [(row, None) for row in empty] + pairs
     cells = _raw_cells(rows, raw, [s.name for s in specs], [row for row, _ in found])
     names = [s.name for s in specs]
@@ -112,9 +134,11 @@ def _raw_cells(rows, raw: pa.Table, names: list[str], wanted: list[int]) -> dict
 
 
 def missing_references(source_specs, source_raw, source_typed, target_specs, target_raw,
-                       target_typed) -> pa.BooleanArray:
-    """Rows whose key (not all null) is not among the target's keys."""
-    if _vectorised(source_specs, target_specs):
+                       target_typed, oversized=()) -> pa.BooleanArray:
+    """Rows whose key (not all null) is not among the target's keys. `oversized`: fields
+    (of either table) holding integers beyond int64."""
+    if _vectorised(source_specs, target_specs) and not in_python(source_specs + target_specs,
+                                                                 oversized):
         return _missing_vectorised(source_specs, source_typed, target_specs, target_typed)
     source = _python_keys(source_specs, source_raw, source_typed)
     known = {k for k in _python_keys(target_specs, target_raw, target_typed) if set(k) != {None}}

@@ -14,30 +14,36 @@ import pyarrow.compute as pc
 import simpleeval
 
 from . import fast_errors as errors
-from .fast_cells import Parsed, parse, pick
+from .fast_cells import INT64, Parsed, parse, pick
 from .fast_constraints import failures
-from .fast_csv import Batch
+from .fast_csv import Batch, Facts
 from .fast_errors import Where
 from .fast_rules import cell_rules
 from .fast_types import BAD, Spec, reader
 
 
-def check_batch(where: Where, specs: list[Spec], checks, batch: Batch):
-    """(found problems as (order, Problem), typed columns) of one batch."""
+def check_batch(where: Where, specs: list[Spec], checks, batch: Batch, facts: Facts):
+    """(found problems as (order, Problem), typed columns, fields holding integers beyond
+    int64, which their typed column cannot hold) of one batch."""
     parsed = {s.name: parse(s, batch.raw.column(s.name), (batch.absent or {}).get(s.name))
               for s in specs}
     rows = batch.rows.to_pylist()
     blank = _blank(specs, parsed, len(rows))
     found = []
     for spec in specs:
-        found += _cell_errors(where, spec, parsed[spec.name], batch, rows, blank)
+        found += _cell_errors(where, spec, parsed[spec.name], batch, rows, blank, facts)
     found += _shape_errors(where, specs, batch, rows, blank)
-    found += cell_rules(where, specs, batch.raw, rows, parsed)
+    found += cell_rules(where, specs, batch.raw, rows, parsed, facts)
     for order, check in enumerate(checks):
         found += row_constraint_errors(where, check["formula"], order, specs, batch, parsed, rows)
     typed = pa.RecordBatch.from_arrays([parsed[s.name].typed for s in specs],
                                        names=[s.name for s in specs])
-    return found, typed
+    return found, typed, {s.name for s in specs if _oversized(s, parsed[s.name])}
+
+
+def _oversized(spec: Spec, parsed: Parsed) -> bool:
+    return spec.type in ("integer", "year") and any(
+        isinstance(v, int) and not INT64[0] <= v <= INT64[1] for v in parsed.exact.values())
 
 
 def _blank(specs, parsed, n) -> pa.BooleanArray:
@@ -51,14 +57,14 @@ def _where_true(mask) -> list[int]:
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
 
 
-def _cell_errors(where, spec: Spec, parsed: Parsed, batch: Batch, rows, blank) -> list:
+def _cell_errors(where, spec: Spec, parsed: Parsed, batch: Batch, rows, blank, facts) -> list:
     raw = batch.raw.column(spec.name)
     keep = pc.invert(blank)
     bad = _where_true(pc.and_(parsed.bad, keep))
     found = [errors.type_error(where, rows[i], spec, cell)
              for i, cell in zip(bad, pick(raw, bad), strict=True)]
     absent = (batch.absent or {}).get(spec.name)
-    for name, failed in failures(spec, parsed, raw):
+    for name, failed in failures(spec, parsed, raw, facts):
         at = _where_true(pc.and_(failed, keep))
         cells = _cells(raw, absent, at)
         found += [errors.constraint_error(where, rows[i], spec, cell, name)

@@ -15,15 +15,14 @@ from .fast_cells import Parsed, fast_overflow
 from .fast_errors import Where, own
 from .fast_types import Spec
 
-FORMULA_START = r"^[=+\-@\t\r]"
+FORMULA_STARTS = tuple("=+-@\t\r")  # tables.FORMULA_STARTS
 # tables.NUMBER_LIKE: a signed number, a phone number written without spaces, a "-" placeholder
-NUMBER_LIKE = r"^[+-][0-9.,]*$"
+NUMBER_LIKE = re.compile(r"[+-][0-9.,]*")
 # C0 controls but tab, line feed and carriage return (text may hold them: a quoted cell can
 # span lines), DEL, and the C1 controls
 CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{80}-\x{9F}]"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # what str.strip() strips
-SPACES_ONLY = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]+$"
 # a national ID (NIK): 16 digits, maybe written in groups separated by one space or dot
 NIK_CANDIDATE = r"[0-9](?:[ .]?[0-9]){15}"
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[ .][0-9]+)*")
@@ -32,15 +31,18 @@ NIK_CUTS = ({2, 4, 6, 12}, {4, 8, 12})
 
 
 def cell_rules(where: Where, specs: list[Spec], raw: pa.RecordBatch, rows: list[int],
-               parsed: dict[str, Parsed]) -> list:
+               parsed: dict[str, Parsed], facts) -> list:
+    """`facts` (fast_csv.Facts) say which rules the file can break at all."""
     found = []
     for spec in specs:
         column = raw.column(spec.name)
-        found += _controls(where, spec, column, rows)
+        if facts.controls:
+            found += _controls(where, spec, column, rows)
         found += _numbers(where, spec, parsed[spec.name], column, rows)
         if spec.type == "string":
             found += _formulas(where, spec, column, rows)
-            found += _personal_ids(where, spec, column, rows)
+            if facts.long_numbers:
+                found += _personal_ids(where, spec, column, rows)
             if spec.required:
                 found += _only_spaces(where, spec, column, rows, parsed[spec.name])
     return found
@@ -52,11 +54,11 @@ def _hits(column: pa.Array, candidates: pa.BooleanArray) -> list[tuple[int, str]
 
 
 def _formulas(where, spec, column, rows):
-    starts = pc.match_substring_regex(column, FORMULA_START)
-    candidates = pc.and_(starts, pc.invert(pc.match_substring_regex(column, NUMBER_LIKE)))
+    first = pc.utf8_slice_codeunits(column, 0, 1)
+    starts = pc.is_in(first, value_set=pa.array(FORMULA_STARTS, pa.string()))
     return [own(where, "formula_cell", rows[i], spec.name, spec.number,
                 params={"first": text[0].replace("\t", "TAB").replace("\r", "CR")})
-            for i, text in _hits(column, candidates)]
+            for i, text in _hits(column, starts) if not NUMBER_LIKE.fullmatch(text)]
 
 
 def _controls(where, spec, column, rows):
@@ -96,7 +98,8 @@ def _nik_from(groups: list[int]) -> bool:
 
 
 def _only_spaces(where, spec, column, rows, parsed: Parsed):
-    blank = pc.and_(pc.match_substring_regex(column, SPACES_ONLY), pc.invert(parsed.none))
+    nothing_left = pc.equal(pc.utf8_trim(column, characters=WHITESPACE), "")
+    blank = pc.and_(pc.and_(nothing_left, pc.not_equal(column, "")), pc.invert(parsed.none))
     return [own(where, "required_spaces", rows[i], spec.name, spec.number)
             for i, _ in _hits(column, blank)]
 
