@@ -18,8 +18,7 @@ import yaml
 from opendata import paths
 from opendata.catalog import load_catalog
 from opendata.validate import fast_csv, report, tables
-from opendata.validate.fast import (check_table, foreign_key_problems,
-                                    list_reference_problems)
+from opendata.validate.fast import check_table, foreign_key_problems, list_reference_problems
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 OWN = {"number_underscore", "number_digits", "number_nan", "number_infinite", "number_too_large",
@@ -307,7 +306,7 @@ def test_typed_columns_and_row_numbers(tmp_path):
 
 def test_a_number_at_a_bound_is_compared_as_a_decimal():
     schema = {"fields": [{"name": "n", "type": "number", "constraints": {"maximum": 0.1}}]}
-    data = "n\n0.1\n0.10000000000000000001\n0.1000000000000000055511151231257827\n".encode()
+    data = b"n\n0.1\n0.10000000000000000001\n0.1000000000000000055511151231257827\n"
     found = [(p.row, p.params["constraint_name"]) for p in check_table(data, schema, file="t", name="t").problems]
     assert found == [(3, "maximum"), (4, "maximum")]
 
@@ -343,7 +342,7 @@ def test_integers_with_odd_digits_or_beyond_int64():
 
 
 def test_number_messages_name_the_value_in_both_languages():
-    check = check_table("n,i\nNaN,1\n".encode(), NUMBERS, file="t.csv", name="t")
+    check = check_table(b"n,i\nNaN,1\n", NUMBERS, file="t.csv", name="t")
     [problem] = check.problems
     assert report.message(problem, "en") == "Value 'NaN' is not a number (NaN)."
     assert "NaN" in report.message(problem, "id") and report.action(problem, "id")
@@ -384,7 +383,7 @@ def test_a_national_id_number_is_personal_data(text, flagged):
 
 
 def test_personal_id_message_says_what_to_do():
-    check = check_table('id,catatan,n\na,"NIK 3673011203900001",1\n'.encode(), TEXT, file="t.csv", name="t")
+    check = check_table(b'id,catatan,n\na,"NIK 3673011203900001",1\n', TEXT, file="t.csv", name="t")
     [problem] = check.problems
     assert (problem.row, problem.column) == (2, "catatan")
     assert "never publishes personal identifiers" in report.action(problem, "en")

@@ -211,7 +211,7 @@ def fast_overflow(spec: Spec, parsed: Parsed) -> list[int]:
 
 def pick(array, indices: list[int]) -> list:
     """The values of `array` at `indices`, as Python values."""
-    return array.take(pa.array(indices, pa.int64())).to_pylist()
+    return array.take(pa.array(indices, pa.int64())).to_pylist() if indices else []
 
 
 def mask(n: int, indices: list[int]) -> pa.BooleanArray:

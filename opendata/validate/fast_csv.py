@@ -283,14 +283,17 @@ class Reader:
             rows, number = _numbers(number, raw.num_rows, skips)
             if raw.num_rows:
                 self._saw(rows[-1].as_py(), raw.column(len(self.names) - 1)[-1].as_py())
-                yield Batch(raw, rows)
-            yield from self._irregular(texts, number)
-        yield from self._irregular(texts, None)
+            yield _joined(Batch(raw, rows), self._irregular(texts, number))
+        rest = self._irregular(texts, None)
+        if rest:
+            yield rest
 
-    def _irregular(self, texts: dict[int, str], below: int | None):
+    def _irregular(self, texts: dict[int, str], below: int | None) -> Batch | None:
+        """The records pyarrow skipped (too few or too many cells) up to `below`, read by
+        Python's csv."""
         numbers = sorted(n for n in texts if below is None or n < below)
         if not numbers:
-            return
+            return None
         records = []
         for n in numbers:
             text = texts.pop(n)
@@ -299,7 +302,7 @@ class Reader:
                 self.quote_line = self._swallowed(text, records[-1])
         rows = [n + 1 for n in numbers]
         self._saw(rows[-1], (records[-1] or [""])[-1])
-        yield batch_of(records, rows, self.names)
+        return batch_of(records, rows, self.names)
 
     def _python(self):
         records, row = [], 2
@@ -354,20 +357,36 @@ def _cells(text: str) -> list[str]:
 
 def _numbers(start: int, n: int, skips: deque) -> tuple[pa.Array, int]:
     """CSV row numbers of n records read from data record `start` on, passing over the
-    records pyarrow skipped; and the next data record's number."""
-    if not skips or skips[0] >= start + n:
-        return pc.add(arange(n), start + 1), start + n
-    numbers, k = [], start
-    while len(numbers) < n:
-        if skips and skips[0] == k:
-            skips.popleft()
-        else:
-            numbers.append(k + 1)
-        k += 1
-    while skips and skips[0] == k:  # skipped records right after the batch: passed over too
-        skips.popleft()
-        k += 1
-    return pa.array(numbers, pa.int64()), k
+    records pyarrow skipped (and those right after the batch); the next record's number."""
+    passed = []
+    while skips and skips[0] < start + n + len(passed):
+        passed.append(skips.popleft())
+    end = start + n + len(passed)
+    while skips and skips[0] == end:
+        passed.append(skips.popleft())
+        end += 1
+    numbers = pc.add(arange(end - start), start + 1)
+    if passed:
+        numbers = pc.filter(numbers, pc.invert(pc.is_in(
+            numbers, value_set=pa.array([p + 1 for p in passed], pa.int64()))))
+    return numbers, end
+
+
+def _joined(batch: Batch, other: Batch | None) -> Batch:
+    """Two batches as one, in row order (the checks cost per call as much as per row)."""
+    if other is None:
+        return batch
+    rows = pa.concat_arrays([batch.rows, other.rows])
+    order = pc.sort_indices(rows)
+    raw = pa.RecordBatch.from_arrays(
+        [pa.concat_arrays([a, b]).take(order)
+         for a, b in zip(batch.raw.columns, other.raw.columns, strict=True)],
+        names=batch.raw.schema.names)
+    absent = None
+    if other.absent:
+        none = pa.array([False] * len(batch.rows), pa.bool_())
+        absent = {name: pa.concat_arrays([none, mask]).take(order) for name, mask in other.absent.items()}
+    return Batch(raw, rows.take(order), absent, other.extras)
 
 
 def unterminated(source: Source, last_cell: str) -> int | None:

@@ -19,8 +19,8 @@ from .fast_types import Spec, reader
 
 
 def duplicates(columns: list, rows: pa.Array) -> list[tuple[int, int]]:
-    """(row, the latest earlier row with equal values) for every repeated key; `rows` are in
-    increasing order, null equals null."""
+    """(row, the latest earlier row with equal values) for every repeated key that is not
+    all null; `rows` are in increasing order; inside a composite key null equals null."""
     if len(rows) < 2:
         return []
     names = [f"k{i}" for i in range(len(columns))]
@@ -30,8 +30,12 @@ def duplicates(columns: list, rows: pa.Array) -> list[tuple[int, int]]:
     for name in names:
         column = table[name].take(order)
         a, b = column.slice(1), column.slice(0, len(column) - 1)
-        equal = pc.or_(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
+        equal = pc.fill_null(pc.equal(a, b), False)
+        if len(names) > 1:
+            equal = pc.or_(equal, pc.and_(pc.is_null(a), pc.is_null(b)))
         same = equal if same is None else pc.and_(same, equal)
+    if len(names) > 1:
+        same = pc.and_(same, pc.invert(_all_null(columns).take(order).slice(1)))
     hits = pc.indices_nonzero(same)
     current = rows.take(order.slice(1).take(hits)).to_pylist()
     previous = rows.take(order.slice(0, len(order) - 1).take(hits)).to_pylist()
@@ -79,9 +83,6 @@ def unique_errors(where: Where, spec: Spec, raw, typed, rows, oversized=()) -> l
         pairs = python_duplicates([v for v, _ in kept], [r for _, r in kept])
         shown = {r: str(v) for v, r in kept}
     else:
-        present = pc.is_valid(typed)
-        if typed.null_count:
-            typed, rows = pc.filter(typed, present), pc.filter(rows, present)
         pairs = duplicates([typed], rows)
         shown = _shown(rows, typed, [row for row, _ in pairs])
     return [errors.unique_error(where, row, spec, shown[row], previous, spec.number)
@@ -105,13 +106,8 @@ def primary_key_errors(where: Where, specs: list[Spec], raw: pa.Table, typed: pa
         pairs = python_duplicates([k for k, _ in kept], [r for _, r in kept])
     else:
         typed_columns = [typed[s.name] for s in specs]
-        nothing = _all_null(typed_columns)
-        empty = pc.filter(rows, nothing).to_pylist()
-        counted = rows
-        if empty:
-            keep = pc.invert(nothing)
-            typed_columns, counted = [pc.filter(c, keep) for c in typed_columns], pc.filter(rows, keep)
-        pairs = duplicates(typed_columns, counted)
+        empty = pc.filter(rows, _all_null(typed_columns)).to_pylist()
+        pairs = duplicates(typed_columns, rows)
     found = [(row, None) for row in empty] + pairs
     cells = _raw_cells(rows, raw, [s.name for s in specs], [row for row, _ in found])
     names = [s.name for s in specs]

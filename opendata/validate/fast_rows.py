@@ -54,13 +54,13 @@ def _blank(specs, parsed, n) -> pa.BooleanArray:
 
 
 def _where_true(mask) -> list[int]:
-    return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
+    return pc.indices_nonzero(mask if not mask.null_count else pc.fill_null(mask, False)).to_pylist()
 
 
 def _cell_errors(where, spec: Spec, parsed: Parsed, batch: Batch, rows, blank, facts) -> list:
     raw = batch.raw.column(spec.name)
     keep = pc.invert(blank)
-    bad = _where_true(pc.and_(parsed.bad, keep))
+    bad = _where_true(pc.and_(parsed.bad, keep)) if parsed.bad.true_count else []
     found = [errors.type_error(where, rows[i], spec, cell)
              for i, cell in zip(bad, pick(raw, bad), strict=True)]
     absent = (batch.absent or {}).get(spec.name)
