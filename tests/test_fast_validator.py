@@ -231,6 +231,69 @@ def test_random_tables_give_frictionless_problems(tmp_path, seed):
         "enum", "minimum", "maximum", "pattern", "minLength", "maxLength", "required"}
 
 
+ODD_SCHEMA = {
+    "missingValues": ["", "n/a"],
+    "fields": [
+        {"name": "rp", "type": "integer", "bareNumber": False,
+         "constraints": {"minimum": 1, "maximum": 5000, "unique": True}},
+        {"name": "ribu", "type": "number", "groupChar": ",", "constraints": {"minimum": -1}},
+        {"name": "koma", "type": "number", "decimalChar": ",", "constraints": {"unique": True}},
+        {"name": "float", "type": "number", "floatNumber": True, "constraints": {"minimum": 0}},
+        {"name": "tanggal", "type": "date", "format": "%d/%m/%Y", "constraints": {"minimum": "01/01/2020"}},
+        {"name": "kapan", "type": "date", "format": "any"},
+        {"name": "surel", "type": "string", "format": "email"},
+        {"name": "lihat", "type": "string", "constraints": {"pattern": "[a-z]+(?=1)1"}},
+        {"name": "kosong", "type": "string", "missingValues": ["-"], "constraints": {"required": True}},
+        {"name": "ya", "type": "boolean", "constraints": {"enum": [True]}},
+        {"name": "tahun", "type": "year", "constraints": {"enum": [2020, 2021]}},
+        {"name": "hari", "type": "date", "constraints": {"enum": ["2020-01-01", "2020-01-02"]}},
+        {"name": "awalan", "type": "string", "constraints": {"pattern": "x{,3}|\\d+"}},
+    ],
+    "primaryKey": ["ribu", "kosong"],
+    "foreignKeys": [{"fields": "float", "reference": {"resource": "", "fields": "ribu"}},
+                    {"fields": "hari", "reference": {"resource": "", "fields": "tanggal"}}],
+}
+ODD_VALUES = [
+    ["Rp 1000", "12%", "-5", "abc", "1.5", "", "n/a", "007", " 8 ", "1_0", "5000"],
+    ["1,000.5", "1000", "1,0,0", "abc", "1.2.3", "", "-0.5", "1e3", "2", "-2"],
+    ["1,5", "1.5", "2", "abc", "", ",5", "1,000", "2,0"],
+    ["0.1", "-1", "2.5", "abc", "", "1e2", "2", "1000"],
+    ["01/02/2020", "31/02/2020", "1/2/2020", "2020-01-01", "", "15/13/2020", "01/01/2019"],
+    ["2020-01-01", "Jan 5 2021", "5/6/2021", "nonsense", ""],
+    ["a@b.co", "not an email", "x@y", "", "a@b..c"],
+    ["ab1", "ab2", "AB1", "", "é1", "ab1\n"],
+    ["-", "", "x", " "],
+    ["true", "false", "1", "0", "", "yes"],
+    ["2020", "2021", "2022", "٢٠٢٠", ""],
+    ["2020-01-01", "2020-01-02", "", "2020-1-1", "2019-12-31"],
+    ["", "x", "xxx", "xxxx", "12", "١٢", "12\n"],
+]
+
+
+def test_odd_schemas_give_frictionless_problems(tmp_path):
+    """Number options, date formats, e-mail, patterns only Python's re reads, field missing
+    values, enums of every type, number keys: read one by one, and still frictionless's
+    problems."""
+    rng = random.Random(11)
+    rows = [[rng.choice(values) for values in ODD_VALUES] for _ in range(300)]
+    write_dataset(tmp_path, "aneh", ODD_SCHEMA, rows)
+    codes = {key[3] for key in assert_same(tmp_path)}
+    assert codes >= {"type-error", "format-error", "constraint-error", "required", "unique-error",
+                     "primary-key", "foreign-key"}
+
+
+def test_what_the_fast_path_does_not_know_is_left_to_frictionless(tmp_path, caplog):
+    """exclusiveMinimum: tables.py's frictionless refuses it; the fallback says so too."""
+    schema = {**json.loads(json.dumps(ODD_SCHEMA)),
+              "$schema": "https://datapackage.org/profiles/2.0/tableschema.json"}
+    schema["fields"][0]["constraints"] = {"exclusiveMinimum": 0}
+    del schema["foreignKeys"]  # foreign_key_problems would check them, on text values
+    rng = random.Random(12)
+    write_dataset(tmp_path, "aneh", schema, [[rng.choice(v) for v in ODD_VALUES] for _ in range(50)])
+    assert {key[3] for key in assert_same(tmp_path)} == {"frictionless"}
+    assert "validating with frictionless" in caplog.text
+
+
 def test_streaming_gives_the_same_problems(tmp_path, monkeypatch):
     """keep=False, in small batches: rows pyarrow skips land between batches."""
     monkeypatch.setattr(fast_csv, "BLOCK", 2048)

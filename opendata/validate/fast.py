@@ -24,15 +24,17 @@ missing cell, the schema's field order, one row per data record) and ``typed`` (
 string with null for a missing value, integer → int64, number → float64, boolean → bool_,
 date → date32, year → int64; null where a cell is missing or not of its type), both None
 with ``keep=False``; ``row_numbers`` (int64, the CSV row of each record: the header is row
-1, as frictionless numbers rows); ``key_raw`` and ``key_typed`` (the same, for the fields
-keys need); ``readable`` (False when the file's structure stopped the check).
+1, as frictionless numbers rows); ``key_raw`` and ``key_typed`` (``raw`` and ``typed``, or
+with ``keep=False`` the same for only the fields keys need); ``fields`` (the schema's fields
+as read); ``readable`` (False when the file's structure stopped the check: then only
+``problems``).
 
 Identical to frictionless
 -------------------------
 For a table whose header matches its schema: the same (file, code, row, column), params and
 detail as ``tables.validate_tables`` builds from frictionless 5.21, with no limit: type-error
-and format-error (uri), required and constraint-error (enum, minimum, maximum, exclusive
-bounds, pattern, minLength, maxLength), unique-error, primary-key, foreign-key, missing-cell,
+and format-error (uri, email), required and constraint-error (enum, minimum, maximum,
+pattern, minLength, maxLength), unique-error, primary-key, foreign-key, missing-cell,
 extra-cell, blank-row, row-constraint; ``missingValues``; and formula_cell, list_reference.
 Cells pyarrow and Python read differently ('+5', ' 5 ', '007', '1e5', '.5', '5.', '1,000',
 'TRUE'/'tRUE', '2023-02-30', '2023-1-5', integers beyond int64, Unicode digits) are read one
@@ -163,8 +165,10 @@ def _check_rows(source, head, schema, where, checks, keep, keys, facts=None) -> 
     rows, raw, typed = kept.tables()
     found += _key_errors(where, schema, fields, raw, typed, rows, oversized)
     problems = [p for _, p in sorted(found, key=lambda f: f[0])]
-    return TableCheck(where.file, where.name, problems, raw if keep else None,
-                      typed if keep else None, rows, raw.select(wanted), typed.select(wanted),
+    if keep:
+        return TableCheck(where.file, where.name, problems, raw, typed, rows, raw, typed,
+                          tuple(fields), frozenset(oversized))
+    return TableCheck(where.file, where.name, problems, None, None, rows, raw, typed,
                       tuple(fields), frozenset(oversized))
 
 
@@ -298,7 +302,9 @@ def _foreign_key(where, source: TableCheck, target: TableCheck, fk: dict, order:
 
 def _spec(check: TableCheck, name: str) -> Spec:
     spec = check.spec(name)
-    if spec is None or check.key_raw is None or name not in check.key_raw.column_names:
+    if spec is None:
+        raise ValueError(f"{check.name} has no field {name!r}")
+    if name not in check.key_raw.column_names:
         raise ValueError(f"{check.name}: field {name!r} was not kept (check_table(keys=...))")
     return spec
 
@@ -310,12 +316,12 @@ def list_reference_problems(source: TableCheck, references, targets: dict[str, T
         target = targets.get(ref.get("resource", ""))
         field, known_field = ref.get("field", ""), ref.get("reference_field", "")
         if target is None or not target.readable or not source.readable or \
-                field not in source.key_raw.column_names:
-            continue
-        known = target.key_raw[known_field] if known_field in target.key_raw.column_names \
-            else pa.array([], pa.string())
-        hits = keys_.list_reference_missing(source.key_raw[field].combine_chunks(),
-                                            ref.get("separator", ";"), known)
+                source.spec(field) is None:
+            continue  # as tables.list_references: a dataset or column that is not there
+        known = (target.key_raw[_spec(target, known_field).name] if target.spec(known_field)
+                 else pa.array([], pa.string()))  # no such column: no code is known
+        cells = source.key_raw[_spec(source, field).name].combine_chunks()
+        hits = keys_.list_reference_missing(cells, ref.get("separator", ";"), known)
         rows = pick(source.row_numbers, [i for i, _ in hits])
         found += [Problem(file=source.file, code="list_reference", row=row, column=field,
                           params={"value": value, "resource": ref.get("resource", ""),
@@ -331,13 +337,15 @@ def _with_frictionless(source, schema, where, checks, keep, keys, reason) -> Tab
     from ..catalog import Dataset, _parse_csv
     from . import tables
 
-    plain = {**schema, "fields": [{**f, "type": "string", "format": "default",
-                                   "constraints": {}} for f in schema.get("fields", [])]}
-    check = _check_rows(source, read_head(source), plain, where, (), keep, keys)
     data = source.read()
     header, rows = _parse_csv(data, Path(where.file), Path("."), [])
     dataset = Dataset(name=where.name, metadata={"checks": list(checks)}, schema=schema,
                       csv_bytes=data, header=header, rows=rows, root=Path("."))
+    if not tables._schema_ok(dataset):  # tables.py leaves it to the schema's own check
+        return TableCheck(where.file, where.name, [], fields=tuple(specs(schema)))
+    plain = {**schema, "fields": [{**f, "type": "string", "format": "default",
+                                   "constraints": {}} for f in schema.get("fields", [])]}
+    check = _check_rows(source, read_head(source), plain, where, (), keep, keys)
     resource, _ = tables._resource(dataset, set())
     checklist = tables.Checklist.from_descriptor({"checks": list(checks)})
     report = resource.validate(checklist, limit_errors=tables.NO_LIMIT)

@@ -19,8 +19,10 @@ import pyarrow as pa
 BAD = object()  # what a reader returns for a cell frictionless reports as a type error
 TYPES = {"string", "integer", "number", "boolean", "date", "year"}
 STRING_FORMATS = {"default", "uri", "email"}
-CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "exclusiveMinimum",
-               "exclusiveMaximum", "pattern", "minLength", "maxLength"}
+# exclusiveMinimum/Maximum are left to frictionless: it refuses them in tables.py's resources
+# ('requires datapackage v2'), and the fast path repeats that only by handing them over
+CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern", "minLength",
+               "maxLength"}
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 # frictionless checks a cell's constraints in its field class's `supported_constraints` order
 ORDER = {
