@@ -134,7 +134,8 @@ FIGURES_META = {
 # spellings each type gets now and then: the ones pyarrow and Python read differently among them
 ODD = {
     "integer": ["abc", "1.5", "+5", " 7 ", "007", "1e5", "-3", "1,000", "1_000", "٣", "７",
-                "99999999999999999999", "NA", "", "0x10", "2.0"],
+                "99999999999999999999", "9999999999999999999", "-9223372036854775808", "NA", "",
+                "0x10", "2.0"],
     "number": [".5", "5.", "1e1", "+5", "-1", "101", "100.5", "100.50000000000000001", "1,000",
                " 5 ", "abc", "1E2", "2.5", "2.50", "0.1", "0.10000000000000000001", "-0", "1_0",
                "٥", "NA", "", "1e-400", "e5", "5e", "0.1e1"],
@@ -206,6 +207,8 @@ def reshape(rng: random.Random, rows: list[list[str]], width: int) -> str:
             writer.writerow(row + ["extra"] * rng.randint(1, 2))
         elif roll < 0.09:
             writer.writerow(["NA"] * width)
+        elif roll < 0.095:
+            writer.writerow([""] * width + ["lebih"])  # blank: frictionless names no extra cell
         writer.writerow(row)
     return out.getvalue()
 
@@ -292,6 +295,19 @@ def test_what_the_fast_path_does_not_know_is_left_to_frictionless(tmp_path, capl
     write_dataset(tmp_path, "aneh", schema, [[rng.choice(v) for v in ODD_VALUES] for _ in range(50)])
     assert {key[3] for key in assert_same(tmp_path)} == {"frictionless"}
     assert "validating with frictionless" in caplog.text
+
+
+def test_a_sniffed_dialect_is_read_as_frictionless_reads_it(tmp_path, caplog):
+    """frictionless sniffs its dialect from the first 100 lines: quoted cells after ', '
+    make it skip spaces after commas, which changes cells; the fast path reads such a file
+    with Python's csv the same way."""
+    schema = {"fields": [{"name": "kode", "type": "string", "constraints": {"pattern": "[a-z]+"}},
+                         {"name": "nama", "type": "string", "constraints": {"enum": ["satu", "dua"]}},
+                         {"name": "n", "type": "integer"}]}
+    lines = [f'k{"abc"[i % 3]}, "{("satu", "dua", " dua")[i % 3]}", {i}' for i in range(150)]
+    write_dataset(tmp_path, "spasi", schema, "kode,nama,n\n" + "\n".join(lines) + "\n x, satu,1\n")
+    codes = Counter(key[3] for key in assert_same(tmp_path))
+    assert codes["constraint-error"] == 50 and "Python's csv" in caplog.text  # 150 unsniffed
 
 
 def test_streaming_gives_the_same_problems(tmp_path, monkeypatch):

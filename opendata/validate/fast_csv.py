@@ -357,14 +357,11 @@ def _cells(text: str) -> list[str]:
 
 def _numbers(start: int, n: int, skips: deque) -> tuple[pa.Array, int]:
     """CSV row numbers of n records read from data record `start` on, passing over the
-    records pyarrow skipped (and those right after the batch); the next record's number."""
+    records pyarrow skipped; and the next record's number."""
     passed = []
     while skips and skips[0] < start + n + len(passed):
         passed.append(skips.popleft())
     end = start + n + len(passed)
-    while skips and skips[0] == end:
-        passed.append(skips.popleft())
-        end += 1
     numbers = pc.add(arange(end - start), start + 1)
     if passed:
         numbers = pc.filter(numbers, pc.invert(pc.is_in(
