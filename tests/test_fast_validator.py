@@ -17,7 +17,7 @@ import yaml
 
 from opendata import paths
 from opendata.catalog import load_catalog
-from opendata.validate import fast_csv, report, tables
+from opendata.validate import fast_csv, fast_structure, report, tables
 from opendata.validate.fast import check_table, foreign_key_problems, list_reference_problems
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
@@ -341,7 +341,7 @@ def test_pyarrow_splits_records_and_cells_as_pythons_csv_does():
     for _ in range(3000):
         text = "x,y,z\n" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         source = fast_csv.Source(text.encode())
-        head = fast_csv.read_head(source)
+        head = fast_structure.read_head(source)
         reader = fast_csv.Reader(source, head, names, block=64)
         got = {}
         for batch in reader.batches():
@@ -350,10 +350,10 @@ def test_pyarrow_splits_records_and_cells_as_pythons_csv_does():
             for row, _, value in batch.extras:
                 got[row].append(value)
         expected = python_records(text, head.python)[1:]  # frictionless may sniff skipinitialspace
-        if fast_csv.open_quote(text.encode()) is not None:
-            assert fast_csv.unterminated(source, reader.last[1]) is not None, repr(text)
+        if fast_structure.open_quote(text.encode()) is not None:
+            assert fast_structure.unterminated(source, reader.last[1]) is not None, repr(text)
             continue
-        assert fast_csv.unterminated(source, reader.last[1]) is None, repr(text)
+        assert fast_structure.unterminated(source, reader.last[1]) is None, repr(text)
         absent = {}
         for batch in reader.batches():
             for name, mask in (batch.absent or {}).items():

@@ -65,8 +65,7 @@ Deliberate differences (each with its own code and message, messages_cells.yml)
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -74,10 +73,12 @@ import pyarrow.compute as pc
 from ..problems import Problem
 from . import fast_errors as errors
 from . import fast_keys as keys_
-from .fast_cells import pick, with_nulls
-from .fast_csv import Facts, Head, Reader, Source, read_head, scan, unterminated
+from .fast_cells import pick
+from .fast_csv import Kept, Reader, Source
 from .fast_errors import Where
+from .fast_fallback import with_frictionless
 from .fast_rows import check_batch
+from .fast_structure import Facts, Head, read_head, scan, unterminated
 from .fast_types import Spec, specs, unsupported
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ def check_table(data, schema: dict, *, file: str, name: str, checks=(), keep: bo
         return TableCheck(file, name, found, fields=tuple(fields))
     reason = unsupported(schema, checks)
     if reason:
-        return _with_frictionless(source, schema, where, checks, keep, keys, reason)
+        log.warning("%s: %s; validating with frictionless", file, reason)
+        return with_frictionless(source, schema, where, checks, keep, keys)
     return _check_rows(source, head, schema, where, checks, keep, keys, facts)
 
 
@@ -147,7 +149,7 @@ def _check_rows(source, head, schema, where, checks, keep, keys, facts=None) -> 
     fields = specs(schema)
     wanted = _key_fields(schema, fields, keys)
     reader = Reader(source, head, [f.name for f in fields])
-    kept = _Kept(fields if keep else _pick(fields, wanted), compact=not keep)
+    kept = Kept(fields if keep else _pick(fields, wanted), compact=not keep)
     found, oversized = [], set()
     for batch in reader.batches():
         if reader.quote_line is not None:
@@ -182,59 +184,6 @@ def _key_fields(schema: dict, fields: list[Spec], keys) -> list[str]:
     for fk in _foreign_keys(schema):
         names |= set(fk["fields"])
     return [f.name for f in fields if f.name in names]
-
-
-class _Kept:
-    """The batches' rows, raw and typed columns (every field, or only the key fields). With
-    `compact`, every COMPACT rows are copied into one chunk, so the batches they came from
-    are freed whole and memory stays near what is kept."""
-
-    COMPACT = 1 << 18
-
-    def __init__(self, fields: list[Spec], compact: bool):
-        self.fields, self.compact = fields, compact
-        self.names = [f.name for f in fields]
-        self.pending, self.chunks = [], []
-
-    def add(self, rows: pa.Array, raw: pa.RecordBatch, typed: pa.RecordBatch) -> None:
-        self.pending.append((rows, raw.select(self.names), typed.select(self.names)))
-        if self.compact and sum(len(r) for r, _, _ in self.pending) >= self.COMPACT:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        rows = pa.concat_arrays([r for r, _, _ in self.pending])
-        raw = pa.Table.from_batches([b for _, b, _ in self.pending])
-        typed = pa.Table.from_batches([t for _, _, t in self.pending])
-        if self.compact:
-            raw = raw.combine_chunks()
-            typed = pa.table({f.name: _compact(f, raw[f.name], typed[f.name]) for f in self.fields})
-        self.chunks.append((rows, raw, typed))
-        self.pending = []
-        pa.default_memory_pool().release_unused()
-
-    def tables(self) -> tuple[pa.Array, pa.Table, pa.Table]:
-        """Rows, raw and typed tables in record order (rows pyarrow skipped came apart)."""
-        self._flush()
-        if not self.chunks:
-            return (pa.array([], pa.int64()),
-                    pa.table({n: pa.array([], pa.string()) for n in self.names}),
-                    pa.table({f.name: pa.array([], f.arrow) for f in self.fields}))
-        rows = pa.chunked_array([r for r, _, _ in self.chunks]).combine_chunks()
-        raw = pa.concat_tables([t for _, t, _ in self.chunks])
-        typed = pa.concat_tables([t for _, _, t in self.chunks])
-        if len(rows) > 1 and not pc.all(pc.greater(rows.slice(1), rows.slice(0, len(rows) - 1))).as_py():
-            order = pc.sort_indices(rows)
-            rows, raw, typed = rows.take(order), raw.take(order), typed.take(order)
-        return rows, raw, typed
-
-
-def _compact(spec: Spec, raw: pa.ChunkedArray, typed: pa.ChunkedArray) -> pa.Array:
-    """One chunk; a text column shares the raw column's text instead of copying it."""
-    if spec.arrow != pa.string():
-        return typed.combine_chunks()
-    return with_nulls(raw.chunk(0), pc.is_valid(typed).combine_chunks())
 
 
 def _key_errors(where, schema, fields, raw, typed, rows, oversized) -> list:
@@ -328,29 +277,3 @@ def list_reference_problems(source: TableCheck, references, targets: dict[str, T
                                   "reference_field": known_field})
                   for row, (_, value) in zip(rows, hits, strict=True)]
     return found
-
-
-def _with_frictionless(source, schema, where, checks, keep, keys, reason) -> TableCheck:
-    """A schema the fast path does not cover: frictionless checks it (without its foreign
-    keys, which foreign_key_problems checks); the table is still read for keys and rules."""
-    log.warning("%s: %s; validating with frictionless", where.file, reason)
-    from ..catalog import Dataset, _parse_csv
-    from . import tables
-
-    data = source.read()
-    header, rows = _parse_csv(data, Path(where.file), Path("."), [])
-    dataset = Dataset(name=where.name, metadata={"checks": list(checks)}, schema=schema,
-                      csv_bytes=data, header=header, rows=rows, root=Path("."))
-    if not tables._schema_ok(dataset):  # tables.py leaves it to the schema's own check
-        return TableCheck(where.file, where.name, [], fields=tuple(specs(schema)))
-    plain = {**schema, "fields": [{**f, "type": "string", "format": "default",
-                                   "constraints": {}} for f in schema.get("fields", [])]}
-    check = _check_rows(source, read_head(source), plain, where, (), keep, keys)
-    resource, _ = tables._resource(dataset, set())
-    checklist = tables.Checklist.from_descriptor({"checks": list(checks)})
-    report = resource.validate(checklist, limit_errors=tables.NO_LIMIT)
-    problems = [replace(tables._problem(dataset, e), file=where.file)
-                for task in report.tasks for e in task.errors]
-    own = [p for p in check.problems if p.code not in tables.KNOWN | {"label-error"}]
-    check.problems = problems + own
-    return check

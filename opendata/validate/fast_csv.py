@@ -1,20 +1,17 @@
-"""CSV bytes (or a file, streamed) → batches of string columns, and the file's own problems.
+"""CSV bytes (or a file, streamed) → batches of string columns, and what of them is kept.
 
 The body is parsed by pyarrow with the dialect catalog.py reads (comma, '"' doubled inside
 quotes, no escape character), which splits records and cells as Python's csv module does; the
 parity test fuzzes that. Rows with too few or too many cells, which pyarrow skips, are read
-again by Python's csv so they are checked like frictionless checks them. frictionless sniffs
-its dialect from the first 100 lines; the one setting that can change a cell, a space skipped
-after a comma, sends the table to Python's csv reader (logged), so cells stay frictionless's.
+again by Python's csv so they are checked like frictionless checks them. When frictionless
+would sniff a dialect that skips spaces after commas (fast_structure.read_head), the whole
+body is read by Python's csv that way instead, so cells stay frictionless's.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import logging
-import re
 from collections import deque
 from dataclasses import dataclass, field
 from os import PathLike
@@ -24,16 +21,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ..problems import Problem
-from .fast_cells import arange
+from .fast_cells import arange, with_nulls
+from .fast_structure import Head, breaking_quote, line_of
+from .fast_types import Spec
 
-log = logging.getLogger(__name__)
 BLOCK = 1 << 20
-BOM = codecs.BOM_UTF8
-FIELD_QUOTE = re.compile(rb'(?<![^,\r\n])"')  # a quote at the start of a cell opens quoting
-QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"(?!")')  # a quoted cell up to its closing quote
-EOL = re.compile(rb"[\r\n]")
-SAMPLE_LINES = 100  # frictionless sniffs its dialect from this many lines
 
 
 class Source:
@@ -76,152 +68,6 @@ class Source:
         raw = io.BytesIO(self.data) if self.path is None else open(self.path, "rb")  # noqa: SIM115
         raw.seek(start)
         return io.TextIOWrapper(raw, encoding="utf-8", newline="")
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What one pass over the bytes tells, so the cell rules skip what the file cannot hold:
-    a control character; 16 digits in a row once spaces and dots are dropped (a NIK may be
-    there)."""
-
-    controls: bool = True
-    long_numbers: bool = True
-
-
-def _scan_table() -> bytes:
-    table = bytearray(b"x" * 256)
-    for byte in range(0x20, 0x7F):
-        table[byte] = ord("a")
-    for byte in b"0123456789":
-        table[byte] = ord("0")
-    for byte in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]:
-        table[byte] = ord("C")
-    for byte in b"\t\n\r,":
-        table[byte] = ord(",")
-    for byte in range(0x80, 0x100):
-        table[byte] = ord("x")
-    for byte in range(0x80, 0xA0):  # continuation bytes; after 0xc2 they make a C1 control
-        table[byte] = ord("c")
-    table[0xC2] = ord("L")
-    return bytes(table)
-
-
-SCAN = _scan_table()
-
-
-def scan(source: Source, file: str) -> tuple[Problem | None, Facts]:
-    """csv_not_utf8 (with the decoder's own words, as catalog.py gives them) or None, and
-    the file's Facts."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    controls = long_numbers = False
-    carry = b""
-    try:
-        for chunk in source.chunks():
-            decoder.decode(chunk)
-            mapped = carry + bytes(chunk).translate(SCAN, b" .")
-            controls = controls or b"C" in mapped or b"Lc" in mapped
-            long_numbers = long_numbers or b"0" * 16 in mapped
-            carry = mapped[-16:]
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        try:
-            source.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            return Problem(file=file, code="csv_not_utf8", detail=str(error)), Facts()
-    return None, Facts(controls, long_numbers)
-
-
-@dataclass
-class Head:
-    """What the first record says: the labels, where the data starts, how to read it."""
-
-    labels: list[str] | None
-    offset: int
-    python: bool = False  # read with Python's csv, skipping spaces after commas
-    open_quote: int | None = None  # byte offset of a quote the header never closes
-
-
-def read_head(source: Source) -> Head:
-    start = len(BOM) if source.read(0, len(BOM)) == BOM else 0
-    size = 1 << 16
-    while True:
-        buf = source.read(start, size)
-        end, quote = record_end(buf)
-        if end is not None or len(buf) < size:
-            break
-        size *= 4
-    if quote is not None:
-        return Head(None, start, open_quote=start + quote)
-    end = len(buf) if end is None else end
-    python = _sniffed_skip_space(source, start) and _space_after_comma(source, start)
-    if python:
-        log.warning("frictionless would skip spaces after commas: reading with Python's csv")
-    text = buf[:end].decode("utf-8")
-    records = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=python))
-    return Head(records[0] if records else None, start + end, python)
-
-
-def record_end(buf: bytes, pos: int = 0) -> tuple[int | None, int | None]:
-    """(end of the first record in buf, None) or (None, offset of a quote never closed);
-    (None, None) when buf ends inside the record."""
-    while True:
-        eol = EOL.search(buf, pos)
-        quote = FIELD_QUOTE.search(buf, pos)
-        if quote and (not eol or quote.start() < eol.start()):
-            closed = QUOTED.match(buf, quote.start())
-            if not closed:
-                return None, quote.start()
-            pos = closed.end()
-            continue
-        if not eol:
-            return None, None
-        end = eol.end()
-        return (end + 1 if buf[eol.start():end + 1] == b"\r\n" else end), None
-
-
-def open_quote(buf: bytes) -> int | None:
-    """The offset of a quote that opens a cell and is never closed, or None."""
-    pos = 0
-    while quote := FIELD_QUOTE.search(buf, pos):
-        closed = QUOTED.match(buf, quote.start())
-        if not closed:
-            return quote.start()
-        pos = closed.end()
-    return None
-
-
-def line_of(buf: bytes, offset: int) -> int:
-    """The 1-based line of a byte offset (lines end at \\n, \\r\\n or \\r, as csv reads them)."""
-    head = buf[:offset]
-    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
-
-
-def _sniffed_skip_space(source: Source, start: int) -> bool:
-    """Whether frictionless's csv.Sniffer would read this file with skipinitialspace."""
-    size = 1 << 16
-    while True:
-        buf = source.read(start, size)
-        lines = io.StringIO(buf.decode("utf-8", errors="ignore"), newline="").readlines()
-        if len(lines) > SAMPLE_LINES or len(buf) < size:
-            break
-        size *= 4
-    try:
-        return bool(csv.Sniffer().sniff("".join(lines[:SAMPLE_LINES]), ",").skipinitialspace)
-    except csv.Error:
-        return False
-
-
-def _space_after_comma(source: Source, start: int) -> bool:
-    """Whether a cell starts with a space: the only cells skipinitialspace changes."""
-    if source.read(start, 1) == b" ":
-        return True
-    tail = b""
-    for chunk in source.chunks():
-        text = tail + bytes(chunk)
-        if re.search(rb"[,\r\n] ", text):
-            return True
-        tail = text[-1:]
-    return False
 
 
 @dataclass
@@ -324,7 +170,7 @@ class Reader:
         """The line of the quote that made this record swallow line ends, or None: a record
         of the wrong length, with a quoted cell spanning lines, whose lines read as records
         of the right length once that quote is taken as a plain character."""
-        quote = _breaking_quote(text.encode(), len(self.names))
+        quote = breaking_quote(text.encode(), len(self.names))
         if quote is None or not any("\n" in c or "\r" in c for c in cells):
             return None
         data = self.source.read()
@@ -334,20 +180,6 @@ class Reader:
     def _saw(self, row: int, cell: str) -> None:
         if row >= self.last[0]:
             self.last = (row, cell)
-
-
-def _breaking_quote(text: bytes, width: int) -> int | None:
-    pos = 0
-    while quote := FIELD_QUOTE.search(text, pos):
-        closed = QUOTED.match(text, quote.start())
-        end = closed.end() if closed else len(text)
-        if EOL.search(text, quote.start(), end):
-            plain = (text[:quote.start()] + text[quote.start() + 1:]).decode()
-            records = list(csv.reader(io.StringIO(plain, newline="")))
-            return quote.start() if len(records) > 1 and all(len(r) == width for r in records) \
-                else None
-        pos = end
-    return None
 
 
 def _cells(text: str) -> list[str]:
@@ -386,27 +218,54 @@ def _joined(batch: Batch, other: Batch | None) -> Batch:
     return Batch(raw, rows.take(order), absent, other.extras)
 
 
-def unterminated(source: Source, last_cell: str) -> int | None:
-    """The line of a quote opened in the last record and never closed, or None.
+class Kept:
+    """The batches' rows, raw and typed columns (every field, or only the key fields). With
+    `compact`, every COMPACT rows are copied into one chunk, so the batches they came from
+    are freed whole and memory stays near what is kept."""
 
-    Only such a quote lets a record run to the end of the file; then the file ends with the
-    quote and the last cell, its quotes doubled. That cheap test comes first; the scan over
-    every quoted cell runs only when it holds."""
-    written = b'"' + last_cell.replace('"', '""').encode().rstrip(b"\r\n")
-    if not _ends_with(source, written):
-        return None
-    buf = source.read()
-    start = len(BOM) if buf.startswith(BOM) else 0
-    quote = open_quote(buf[start:])
-    return None if quote is None else line_of(buf, start + quote)
+    COMPACT = 1 << 18
+
+    def __init__(self, fields: list[Spec], compact: bool):
+        self.fields, self.compact = fields, compact
+        self.names = [f.name for f in fields]
+        self.pending, self.chunks = [], []
+
+    def add(self, rows: pa.Array, raw: pa.RecordBatch, typed: pa.RecordBatch) -> None:
+        self.pending.append((rows, raw.select(self.names), typed.select(self.names)))
+        if self.compact and sum(len(r) for r, _, _ in self.pending) >= self.COMPACT:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        rows = pa.concat_arrays([r for r, _, _ in self.pending])
+        raw = pa.Table.from_batches([b for _, b, _ in self.pending])
+        typed = pa.Table.from_batches([t for _, _, t in self.pending])
+        if self.compact:
+            raw = raw.combine_chunks()
+            typed = pa.table({f.name: _compact(f, raw[f.name], typed[f.name]) for f in self.fields})
+        self.chunks.append((rows, raw, typed))
+        self.pending = []
+        pa.default_memory_pool().release_unused()
+
+    def tables(self) -> tuple[pa.Array, pa.Table, pa.Table]:
+        """Rows, raw and typed tables in record order (rows pyarrow skipped came apart)."""
+        self._flush()
+        if not self.chunks:
+            return (pa.array([], pa.int64()),
+                    pa.table({n: pa.array([], pa.string()) for n in self.names}),
+                    pa.table({f.name: pa.array([], f.arrow) for f in self.fields}))
+        rows = pa.chunked_array([r for r, _, _ in self.chunks]).combine_chunks()
+        raw = pa.concat_tables([t for _, t, _ in self.chunks])
+        typed = pa.concat_tables([t for _, _, t in self.chunks])
+        if len(rows) > 1 and not pc.all(pc.greater(rows.slice(1), rows.slice(0, len(rows) - 1))).as_py():
+            order = pc.sort_indices(rows)
+            rows, raw, typed = rows.take(order), raw.take(order), typed.take(order)
+        return rows, raw, typed
 
 
-def _ends_with(source: Source, written: bytes) -> bool:
-    """Whether the file, less the line ends it finishes with, ends with `written`."""
-    size = len(written) + 4096
-    while True:
-        start = max(0, source.size - size)
-        tail = source.read(start).rstrip(b"\r\n")
-        if len(tail) >= len(written) or start == 0:
-            return tail.endswith(written)
-        size *= 4
+def _compact(spec: Spec, raw: pa.ChunkedArray, typed: pa.ChunkedArray) -> pa.Array:
+    """One chunk; a text column shares the raw column's text instead of copying it."""
+    if spec.arrow != pa.string():
+        return typed.combine_chunks()
+    return with_nulls(raw.chunk(0), pc.is_valid(typed).combine_chunks())

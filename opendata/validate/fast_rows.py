@@ -16,9 +16,10 @@ import simpleeval
 from . import fast_errors as errors
 from .fast_cells import INT64, Parsed, parse, pick
 from .fast_constraints import failures
-from .fast_csv import Batch, Facts
+from .fast_csv import Batch
 from .fast_errors import Where
 from .fast_rules import cell_rules
+from .fast_structure import Facts
 from .fast_types import BAD, Spec, reader
 
 

@@ -1,0 +1,37 @@
+"""The explicit fallback to frictionless for a schema fast.py does not cover (a type,
+format, constraint or check it does not know): fast.check_table logs it and calls this."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .fast_structure import read_head
+from .fast_types import specs
+
+
+def with_frictionless(source, schema, where, checks, keep, keys):
+    """A schema the fast path does not cover: frictionless checks it (without its foreign
+    keys, which foreign_key_problems checks, on text values); the table is still read for
+    keys and the project's own rules. Imports frictionless, so only when called."""
+    from ..catalog import Dataset, _parse_csv
+    from . import tables
+    from .fast import TableCheck, _check_rows
+
+    data = source.read()
+    header, rows = _parse_csv(data, Path(where.file), Path("."), [])
+    dataset = Dataset(name=where.name, metadata={"checks": list(checks)}, schema=schema,
+                      csv_bytes=data, header=header, rows=rows, root=Path("."))
+    if not tables._schema_ok(dataset):  # tables.py leaves it to the schema's own check
+        return TableCheck(where.file, where.name, [], fields=tuple(specs(schema)))
+    plain = {**schema, "fields": [{**f, "type": "string", "format": "default",
+                                   "constraints": {}} for f in schema.get("fields", [])]}
+    check = _check_rows(source, read_head(source), plain, where, (), keep, keys)
+    resource, _ = tables._resource(dataset, set())
+    checklist = tables.Checklist.from_descriptor({"checks": list(checks)})
+    report = resource.validate(checklist, limit_errors=tables.NO_LIMIT)
+    problems = [replace(tables._problem(dataset, e), file=where.file)
+                for task in report.tasks for e in task.errors]
+    own = [p for p in check.problems if p.code not in tables.KNOWN | {"label-error"}]
+    check.problems = problems + own
+    return check
