@@ -310,6 +310,24 @@ def test_a_sniffed_dialect_is_read_as_frictionless_reads_it(tmp_path, caplog):
     assert codes["constraint-error"] == 50 and "Python's csv" in caplog.text  # 150 unsniffed
 
 
+def test_blank_lines_when_empty_is_not_a_missing_value(tmp_path):
+    """A blank line is no cells to frictionless, so its cells are missing whatever
+    missingValues says; ',,' is empty strings, which are values here."""
+    schema = {"missingValues": ["NA"], "fields": [
+        {"name": "a", "type": "string", "constraints": {"required": True, "minLength": 1}},
+        {"name": "b", "type": "integer"}]}
+    write_dataset(tmp_path, "kosong", schema, "a,b\nx,1\n\n,\nNA,NA\ny\n\n")
+    codes = [key[1:4] for key in sorted(assert_same(tmp_path), key=str)]
+    assert (3, None, "blank-row") in codes and (4, "b", "type-error") in codes
+
+
+def test_a_constraint_its_type_lacks_leaves_the_schema_to_its_own_check(tmp_path):
+    """frictionless refuses the schema, so tables.py checks no row of it; neither does this."""
+    schema = {"fields": [{"name": "n", "type": "integer", "constraints": {"pattern": "[0-9]+"}}]}
+    write_dataset(tmp_path, "pola", schema, "n\nx\n")
+    assert assert_same(tmp_path) == Counter()
+
+
 def test_streaming_gives_the_same_problems(tmp_path, monkeypatch):
     """keep=False, in small batches: rows pyarrow skips land between batches."""
     monkeypatch.setattr(fast_csv, "BLOCK", 2048)
@@ -583,3 +601,29 @@ print(sorted(m for m in sys.modules
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=paths.ROOT)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_every_problem_of_the_fast_path_reads_in_both_languages():
+    found = check_table("n,i\n1_000,1\n١,1\nNaN,1\n-inf,1\n1e309,1\n".encode(), NUMBERS,
+                        file="t.csv", name="t").problems
+    found += check_table(b'id,catatan,n\n" ",3673011203900001,1\n=1,a\x1bb,2\n', TEXT,
+                         file="t.csv", name="t").problems
+    rows = python_records(LPKS_CSV)
+    reordered, extra = io.StringIO(), io.StringIO()
+    csv.writer(reordered).writerows([[r[1], r[0], *r[2:]] for r in rows])
+    csv.writer(extra).writerows([rows[0] + ["warna"]])
+    for text in (drop_column(LPKS_CSV, "alamat"), reordered.getvalue(), extra.getvalue(),
+                 LPKS_CSV + '"', "", LPKS_CSV.replace(",", ";")):
+        found += check_table(text.encode(), LPKS, file="f", name="lpks").problems
+    found += check_table(b"id\n\xe9\n", LPKS, file="f", name="lpks").problems
+    lpks = check_table(LPKS_CSV.encode(), LPKS, file="f", name="lpks")
+    found += foreign_key_problems(lpks, LPKS, {})
+    found += list_reference_problems(lpks, [{"field": "bidang", "resource": "lpks",
+                                             "reference_field": "id"}], {"lpks": lpks})
+    assert {p.code for p in found} >= OWN | {
+        "column_missing", "column_extra", "column_order", "csv_quote", "csv_empty", "csv_semicolon",
+        "csv_not_utf8", "formula_cell", "foreign_key_unchecked", "list_reference"}
+    for problem in found:
+        for lang in ("id", "en"):
+            for text in (report.message(problem, lang), report.action(problem, lang)):
+                assert text and "{" not in text and "\x1b" not in text, (problem, text)

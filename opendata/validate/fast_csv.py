@@ -153,7 +153,7 @@ class Reader:
     def _python(self):
         records, row = [], 2
         with self.source.text(self.head.offset) as text:
-            for record in csv.reader(text, skipinitialspace=True):
+            for record in csv.reader(text, skipinitialspace=self.head.skip_space):
                 records.append(record)
                 if len(records) == 20_000:
                     yield self._python_batch(records, row)

@@ -89,7 +89,8 @@ class Head:
 
     labels: list[str] | None
     offset: int
-    python: bool = False  # read with Python's csv, skipping spaces after commas
+    python: bool = False  # read with Python's csv (as frictionless does), not pyarrow
+    skip_space: bool = False  # as frictionless sniffed: spaces after commas are skipped
     open_quote: int | None = None  # byte offset of a quote the header never closes
 
 
@@ -105,12 +106,12 @@ def read_head(source: Source) -> Head:
     if quote is not None:
         return Head(None, start, open_quote=start + quote)
     end = len(buf) if end is None else end
-    python = _sniffed_skip_space(source, start) and _space_after_comma(source, start)
-    if python:
+    skip = _sniffed_skip_space(source, start) and _space_after_comma(source, start)
+    if skip:
         log.warning("frictionless would skip spaces after commas: reading with Python's csv")
     text = buf[:end].decode("utf-8")
-    records = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=python))
-    return Head(records[0] if records else None, start + end, python)
+    records = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=skip))
+    return Head(records[0] if records else None, start + end, skip, skip)
 
 
 def record_end(buf: bytes, pos: int = 0) -> tuple[int | None, int | None]:
