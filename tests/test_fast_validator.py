@@ -344,6 +344,64 @@ def test_the_broken_fixture_gives_the_same_problems():
     assert len(counted) == 7
 
 
+FUZZ_SCHEMA = {"missingValues": ["", "NA"], "fields": [
+    {"name": "a", "type": "string", "constraints": {"required": True, "unique": True}},
+    {"name": "b", "type": "integer"},
+    {"name": "c", "type": "string", "constraints": {"enum": ["a", "b", "ab"]}}], "primaryKey": ["a"]}
+
+
+def frictionless_header_is_row_1(text: str) -> bool:
+    """frictionless takes the first of its first 100 records whose width is within 10 % of
+    their average for the header; this validator, like catalog.py, always takes row 1."""
+    sample = python_records(text)[:100]
+    width = round(sum(map(len, sample)) / len(sample))
+    drift = max(round(width * 0.1), 1)
+    return width - drift <= len(sample[0]) <= width + drift
+
+
+def test_random_csv_text_gives_frictionless_problems(tmp_path):
+    """Commas, quotes, line ends of every kind, blank, short and long rows at random."""
+    alphabet = ["a", "b", "1", "2", ",", ",", '"', "\n", "\n", "\r\n", "\r", "é", "x,y", "NA",
+                "a,1,b", "b,,ab"]
+    compared = 0
+    for seed in range(200):
+        rng = random.Random(seed)
+        text = "a,b,c\n" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        root = tmp_path / str(seed)
+        write_dataset(root, "z", FUZZ_SCHEMA, text)
+        fast = fast_problems(root)
+        if not frictionless_header_is_row_1(text) or any(p.code == "csv_quote" for p in fast):
+            continue
+        assert as_counted(fast) == as_counted(frictionless_problems(root)), repr(text)
+        compared += 1
+    assert compared > 100
+
+
+def test_random_cells_give_frictionless_problems(tmp_path):
+    """Signs, dots, exponents, underscores, spaces, Unicode digits and the like in every
+    type of cell (NaN and infinity aside: there the difference is deliberate)."""
+    alphabet = [*"0123456789" * 3, *"+-.eE_, ", "\u00a0", "٣", "１", "Infinity", "nan", "T",
+                "rue", "-", "/", ":", "\t", "²", "x", "2023-", "01", "12-31"]
+    schema = {"fields": [
+        {"name": "i", "type": "integer", "constraints": {"minimum": -5, "maximum": 100, "unique": True}},
+        {"name": "n", "type": "number", "constraints": {"minimum": -5, "maximum": 100}},
+        {"name": "b", "type": "boolean"},
+        {"name": "d", "type": "date", "constraints": {"minimum": "2000-01-01"}},
+        {"name": "y", "type": "year", "constraints": {"minimum": 2000}},
+        {"name": "s", "type": "string", "format": "uri",
+         "constraints": {"pattern": "[a-z]+:.*", "maxLength": 10}}]}
+    for seed in range(20):
+        rng = random.Random(seed)
+        rows = [["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(6)]
+                for _ in range(200)]
+        root = tmp_path / str(seed)
+        write_dataset(root, "z", schema, rows)
+        fast = fast_problems(root)
+        own_numbers = {(p.row, p.column) for p in fast if p.code in ("number_nan", "number_infinite")}
+        expected = [p for p in frictionless_problems(root) if (p.row, p.column) not in own_numbers]
+        assert as_counted(fast) == as_counted(expected)
+
+
 # --- the pieces: parsing, typed values, keys -----------------------------------------------
 
 def python_records(text: str, skip_space: bool = False) -> list[list[str]]:
