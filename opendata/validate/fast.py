@@ -93,6 +93,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TableCheck:
+    """One checked table (the module docstring says what each part holds)."""
+
     file: str
     name: str
     problems: list[Problem]
@@ -159,30 +161,35 @@ def _structure(where: Where, head: Head, fields: list[Spec]) -> list[Problem]:
 def _check_rows(source, head, schema, where, checks, keep, keys, facts=None) -> TableCheck:
     fields = specs(schema)
     wanted = _key_fields(schema, fields, keys)
-    reader = Reader(source, head, [f.name for f in fields])
     kept = Kept(fields if keep else _pick(fields, wanted), compact=not keep)
+    found, oversized, line = _read(source, head, fields, where, checks, kept, facts or Facts())
+    if line is not None:
+        problem = errors.own(where, "csv_quote", line, params={"line": line})[1]
+        return TableCheck(where.file, where.name, [problem], fields=tuple(fields))
+    rows, raw, typed = kept.tables()
+    found += _key_errors(where, schema, fields, raw, typed, rows, oversized)
+    problems = [p for _, p in sorted(found, key=lambda f: f[0])]
+    whole = (raw, typed) if keep else (None, None)
+    return TableCheck(where.file, where.name, problems, *whole, rows, raw, typed, tuple(fields),
+                      frozenset(oversized))
+
+
+def _read(source, head, fields, where, checks, kept: Kept, facts: Facts):
+    """Every batch checked and kept: (problems found, fields holding integers beyond int64,
+    the line of a quote that ran cells together or None)."""
+    reader = Reader(source, head, [f.name for f in fields])
     found, oversized = [], set()
     for batch in reader.batches():
         if reader.quote_line is not None:
             break
-        batch_found, typed, big = check_batch(where, fields, list(checks), batch, facts or Facts())
+        batch_found, typed, big = check_batch(where, fields, list(checks), batch, facts)
         found += batch_found
         oversized |= big
         kept.add(batch.rows, batch.raw, typed)
     line = reader.quote_line
     if line is None and reader.last[0]:
         line = unterminated(source, reader.last[1])
-    if line is not None:
-        return TableCheck(where.file, where.name, [errors.own(where, "csv_quote", line,
-                                                              params={"line": line})[1]], fields=tuple(fields))
-    rows, raw, typed = kept.tables()
-    found += _key_errors(where, schema, fields, raw, typed, rows, oversized)
-    problems = [p for _, p in sorted(found, key=lambda f: f[0])]
-    if keep:
-        return TableCheck(where.file, where.name, problems, raw, typed, rows, raw, typed,
-                          tuple(fields), frozenset(oversized))
-    return TableCheck(where.file, where.name, problems, None, None, rows, raw, typed,
-                      tuple(fields), frozenset(oversized))
+    return found, oversized, line
 
 
 def _pick(fields: list[Spec], wanted: list[str]) -> list[Spec]:
