@@ -328,6 +328,31 @@ def test_a_constraint_its_type_lacks_leaves_the_schema_to_its_own_check(tmp_path
     assert assert_same(tmp_path) == Counter()
 
 
+@pytest.mark.parametrize("field", [
+    {"type": "string"},                                                     # no name
+    {"name": "n", "type": "string", "constraints": {"maxLength": "3"}},    # not an integer
+])
+def test_a_schema_frictionless_refuses_is_left_to_the_schema_check(tmp_path, field):
+    write_dataset(tmp_path, "rusak", {"fields": [field]}, "n\n12\nx\n")
+    assert assert_same(tmp_path) == Counter()
+
+
+@pytest.mark.parametrize("constraints", [
+    {"minimum": "abc"},   # a bound frictionless cannot read
+    {"pattern": "(["},    # a pattern re refuses
+])
+def test_a_rule_frictionless_crashes_on_is_one_problem(tmp_path, constraints):
+    """tables.py raises on these; the fast path hands them to frictionless and reports the
+    crash as one problem, with frictionless's words."""
+    write_dataset(tmp_path, "rusak", {"fields": [{"name": "n", "type": "integer" if "minimum" in
+                                                  constraints else "string",
+                                                  "constraints": constraints}]}, "n\n12\nx\n")
+    with pytest.raises(Exception):  # noqa: B017 (whatever frictionless raises)
+        frictionless_problems(tmp_path)
+    assert [(p.code, p.file) for p in fast_problems(tmp_path)] == [
+        ("frictionless", "datasets/rusak/rusak.csv")]
+
+
 def test_streaming_gives_the_same_problems(tmp_path, monkeypatch):
     """keep=False, in small batches: rows pyarrow skips land between batches."""
     monkeypatch.setattr(fast_csv, "BLOCK", 2048)

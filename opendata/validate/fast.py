@@ -42,7 +42,9 @@ Cells pyarrow and Python read differently ('+5', ' 5 ', '007', '1e5', '.5', '5.'
 by one with frictionless's rule (fast_types.py). Row constraints are evaluated row by row
 with simpleeval on frictionless's values: the one part not vectorised. A schema with a type,
 format, constraint or check this module does not know is validated by frictionless itself
-(logged; fast_fallback.py), and one frictionless refuses gets no row checks, as in tables.py.
+(logged; fast_fallback.py), and one frictionless refuses gets no row checks, as in tables.py;
+a rule frictionless crashes on (a bound it cannot read, a pattern re cannot compile), where
+tables.py raises, is one ``frictionless`` problem with frictionless's words.
 Where frictionless would sniff a dialect that skips spaces after commas, or a field's
 missingValues lack "" (a blank line is then not a row of empty strings), the body is read by
 Python's csv module as frictionless reads it.
@@ -86,7 +88,7 @@ from .fast_errors import Where
 from .fast_fallback import with_frictionless
 from .fast_rows import check_batch
 from .fast_structure import Facts, Head, read_head, scan, unterminated
-from .fast_types import Spec, specs, unsupported
+from .fast_types import Spec, malformed, specs, unsupported
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +118,10 @@ class TableCheck:
 
 def check_table(data, schema: dict, *, file: str, name: str, checks=(), keep: bool = True,
                 keys=()) -> TableCheck:
-    where, source, fields = Where(file, name), Source(data), specs(schema)
+    where, source = Where(file, name), Source(data)
+    if malformed(schema):  # as tables.py: the schema's own check reports it
+        return TableCheck(file, name, [])
+    fields = specs(schema)
     stop, facts = scan(source, file)
     if stop:
         return TableCheck(file, name, [stop], fields=tuple(fields))

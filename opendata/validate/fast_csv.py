@@ -202,20 +202,18 @@ def _numbers(start: int, n: int, skips: deque) -> tuple[pa.Array, int]:
 
 
 def _joined(batch: Batch, other: Batch | None) -> Batch:
-    """Two batches as one, in row order (the checks cost per call as much as per row)."""
+    """Two batches as one, rows not in order (the checks cost per call as much as per row;
+    Kept puts what it keeps in order)."""
     if other is None:
         return batch
-    rows = pa.concat_arrays([batch.rows, other.rows])
-    order = pc.sort_indices(rows)
     raw = pa.RecordBatch.from_arrays(
-        [pa.concat_arrays([a, b]).take(order)
-         for a, b in zip(batch.raw.columns, other.raw.columns, strict=True)],
+        [pa.concat_arrays([a, b]) for a, b in zip(batch.raw.columns, other.raw.columns, strict=True)],
         names=batch.raw.schema.names)
     absent = None
     if other.absent:
         none = pa.array([False] * len(batch.rows), pa.bool_())
-        absent = {name: pa.concat_arrays([none, mask]).take(order) for name, mask in other.absent.items()}
-    return Batch(raw, rows.take(order), absent, other.extras)
+        absent = {name: pa.concat_arrays([none, mask]) for name, mask in other.absent.items()}
+    return Batch(raw, pa.concat_arrays([batch.rows, other.rows]), absent, other.extras)
 
 
 class Kept:
@@ -231,7 +229,11 @@ class Kept:
         self.pending, self.chunks = [], []
 
     def add(self, rows: pa.Array, raw: pa.RecordBatch, typed: pa.RecordBatch) -> None:
-        self.pending.append((rows, raw.select(self.names), typed.select(self.names)))
+        raw, typed = raw.select(self.names), typed.select(self.names)
+        if not _increasing(rows):  # a batch joined with the rows pyarrow skipped
+            order = pc.sort_indices(rows)
+            rows, raw, typed = rows.take(order), raw.take(order), typed.take(order)
+        self.pending.append((rows, raw, typed))
         if self.compact and sum(len(r) for r, _, _ in self.pending) >= self.COMPACT:
             self._flush()
 
@@ -249,7 +251,7 @@ class Kept:
         pa.default_memory_pool().release_unused()
 
     def tables(self) -> tuple[pa.Array, pa.Table, pa.Table]:
-        """Rows, raw and typed tables in record order (rows pyarrow skipped came apart)."""
+        """Rows, raw and typed tables in record order."""
         self._flush()
         if not self.chunks:
             return (pa.array([], pa.int64()),
@@ -258,10 +260,11 @@ class Kept:
         rows = pa.chunked_array([r for r, _, _ in self.chunks]).combine_chunks()
         raw = pa.concat_tables([t for _, t, _ in self.chunks])
         typed = pa.concat_tables([t for _, _, t in self.chunks])
-        if len(rows) > 1 and not pc.all(pc.greater(rows.slice(1), rows.slice(0, len(rows) - 1))).as_py():
-            order = pc.sort_indices(rows)
-            rows, raw, typed = rows.take(order), raw.take(order), typed.take(order)
         return rows, raw, typed
+
+
+def _increasing(rows: pa.Array) -> bool:
+    return len(rows) < 2 or pc.all(pc.greater(rows.slice(1), rows.slice(0, len(rows) - 1))).as_py()
 
 
 def _compact(spec: Spec, raw: pa.ChunkedArray, typed: pa.ChunkedArray) -> pa.Array:

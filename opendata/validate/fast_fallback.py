@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..problems import Problem
 from .fast_structure import read_head
 from .fast_types import specs
 
@@ -27,11 +28,18 @@ def with_frictionless(source, schema, where, checks, keep, keys):
     plain = {**schema, "fields": [{**f, "type": "string", "format": "default",
                                    "constraints": {}} for f in schema.get("fields", [])]}
     check = _check_rows(source, read_head(source), plain, where, (), keep, keys)
+    own = [p for p in check.problems if p.code not in tables.KNOWN | {"label-error"}]
+    check.problems = _frictionless_problems(tables, dataset, checks, where) + own
+    return check
+
+
+def _frictionless_problems(tables, dataset, checks, where) -> list[Problem]:
     resource, _ = tables._resource(dataset, set())
     checklist = tables.Checklist.from_descriptor({"checks": list(checks)})
-    report = resource.validate(checklist, limit_errors=tables.NO_LIMIT)
-    problems = [replace(tables._problem(dataset, e), file=where.file)
+    try:
+        report = resource.validate(checklist, limit_errors=tables.NO_LIMIT)
+        return [replace(tables._problem(dataset, e), file=where.file)
                 for task in report.tasks for e in task.errors]
-    own = [p for p in check.problems if p.code not in tables.KNOWN | {"label-error"}]
-    check.problems = problems + own
-    return check
+    except Exception as error:  # a rule frictionless crashes on (a bound it cannot read, ...)
+        return [Problem(file=where.file, code="frictionless", params={"type": type(error).__name__},
+                        detail=str(error))]

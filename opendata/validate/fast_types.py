@@ -95,10 +95,39 @@ def unsupported(schema: dict, checks) -> str | None:
         unknown = set(spec.constraints) - (CONSTRAINTS & {*spec.order, "unique"})
         if unknown:  # frictionless refuses a constraint its type lacks, tables.py the schema
             return f"field {spec.name!r} has constraint {sorted(unknown)[0]!r}"
+        odd = next((name for name, value in spec.constraints.items() if not _usable(spec, name, value)), None)
+        if odd:
+            return f"field {spec.name!r} has constraint {odd!r} = {spec.constraints[odd]!r}"
     for check in checks or ():
         if check.get("type") != "row-constraint":
             return f"check {check.get('type')!r}"
     return None
+
+
+def malformed(schema) -> bool:
+    """A schema whose fields cannot even be named: tables.py leaves it to the schema's check."""
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    return not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str)
+        and isinstance(f.get("constraints", {}), dict) for f in fields)
+
+
+def _usable(spec: Spec, name: str, value) -> bool:
+    """Whether a constraint's value reads as frictionless would need it (else frictionless
+    decides what a broken rule does)."""
+    if name in ("minLength", "maxLength"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if name == "pattern":
+        try:
+            re.compile(f"^{value}$")
+        except (re.error, TypeError):
+            return False
+        return isinstance(value, str)
+    if name == "enum":
+        return isinstance(value, list)
+    if name in BOUNDS:
+        return value is None or reader(spec)(value) is not BAD
+    return True
 
 
 def reader(spec: Spec) -> Callable[[Any], Any]:
