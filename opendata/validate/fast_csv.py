@@ -231,9 +231,17 @@ class Kept:
     def add(self, rows: pa.Array, raw: pa.RecordBatch, typed: pa.RecordBatch) -> None:
         raw, typed = raw.select(self.names), typed.select(self.names)
         if not _increasing(rows):  # a batch joined with the rows pyarrow skipped
-            order = pc.sort_indices(rows)
-            rows, raw, typed = rows.take(order), raw.take(order), typed.take(order)
+            rows, raw, typed = self._sorted(rows, raw, typed)
         self.pending.append((rows, raw, typed))
+
+    def _sorted(self, rows, raw, typed):
+        """In row order; text columns keep sharing the raw column's text."""
+        order = pc.sort_indices(rows)
+        raw = raw.take(order)
+        columns = [with_nulls(raw.column(f.name), pc.is_valid(typed.column(f.name)).take(order))
+                   if f.arrow == pa.string() else typed.column(f.name).take(order)
+                   for f in self.fields]
+        return rows.take(order), raw, pa.RecordBatch.from_arrays(columns, names=self.names)
         if self.compact and sum(len(r) for r, _, _ in self.pending) >= self.COMPACT:
             self._flush()
 
