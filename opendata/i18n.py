@@ -13,13 +13,14 @@ from babel import numbers as babel_numbers
 from . import dates, project, yamlsafe
 
 CATALOGUE_FILE = project.PACKAGE / "messages.yml"   # the package's own texts, generic
+CELLS_FILE = project.PACKAGE / "messages_cells.yml"  # the table validator's cell rules
 LOCALES = {"id": "id_ID", "en": "en_GB"}
 _PERCENT = {"id": "#,##0.{decimals} %", "en": "#,##0.{decimals}%"}
 
 
 @lru_cache(maxsize=1)
 def package_catalogue() -> dict[str, dict[str, str]]:
-    return yamlsafe.load(CATALOGUE_FILE.read_bytes())
+    return {**yamlsafe.load(CELLS_FILE.read_bytes()), **yamlsafe.load(CATALOGUE_FILE.read_bytes())}
 
 
 def catalogue() -> dict[str, dict[str, str]]:

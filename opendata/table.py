@@ -121,7 +121,9 @@ def read_csv(data: bytes, fields=(), missing_values=("",)) -> Table:
     width = len(header)
     # every row has every column ("" when the row is short; extra cells are left out):
     # validation reports both, and nothing that reads a row trips on a missing key
+    # one row per record, blank lines included (validation reports them), so that row N of
+    # the table is record N of the file
     rows = tuple(dict(zip(header, record[:width] + [""] * (width - len(record)), strict=True))
-                 for record in records[1:] if record)
+                 for record in records[1:])
     return Table(header=header, rows=rows, fields=tuple(fields),
                  missing_values=tuple(missing_values))

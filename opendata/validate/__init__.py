@@ -21,7 +21,7 @@ from .. import chartdata, directory, figures, history, releases
 from ..catalog import Catalog, Dataset, load_catalog
 from ..problems import Problem, errors
 from ..project import Project
-from . import descriptors, history_check, tables
+from . import descriptors, history_check, rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +42,7 @@ class Validated:
 
 def gate(root: Path | Project | Catalog, table_validator=None) -> Validated:
     catalog = root if isinstance(root, Catalog) else load_catalog(root)
-    table_validator = table_validator or tables.validate_tables
+    table_validator = table_validator or rows.validate_tables
     problems = list(catalog.problems)
     problems += descriptors.validate_descriptors(catalog)
     found = table_validator(catalog)
@@ -81,7 +81,7 @@ def check_dataset(catalog: Catalog, dataset: Dataset) -> list[Problem]:
     """The rules of one dataset on its own (used for every historical release too): its
     descriptors and its rows, without keys into other datasets."""
     alone = Catalog((dataset,), (), catalog.project)
-    return descriptors.dataset_problems(dataset) + tables.validate_tables(alone, resolve=False)
+    return descriptors.dataset_problems(dataset) + rows.validate_tables(alone, resolve=False)
 
 
 def _shallow(catalog: Catalog) -> list[Problem]:

@@ -1,0 +1,88 @@
+"""Every dataset's rows against its Table Schema, vectorised (fast.py): the table check the
+gate runs. Same problems as the frictionless path (tables.py, kept as the reference the
+tests compare against), plus the project's own rules (fast.py's docstring lists them).
+
+Each table is read once, in batches, keeping only the key columns other tables refer to;
+tables are checked in parallel processes when there are several large ones.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+from ..catalog import Catalog, Dataset
+from ..problems import Problem
+from . import tables
+from .fast import check_table, foreign_key_problems, list_reference_problems
+
+PARALLEL_BYTES = 20_000_000   # below this, a process costs more than it saves
+
+
+def referenced(catalog: Catalog, name: str) -> list[str]:
+    """The columns of `name` that keys of other datasets (or its own) point to."""
+    found = []
+    for other in catalog.datasets:
+        for fk in other.schema.get("foreignKeys") or []:
+            reference = fk.get("reference") or {} if isinstance(fk, dict) else {}
+            if (reference.get("resource") or other.name) == name:
+                fields = reference.get("fields") or []
+                found += [fields] if isinstance(fields, str) else list(fields)
+        for ref in other.metadata.get("list_references") or []:
+            if not isinstance(ref, dict):
+                continue
+            if ref.get("resource") == name:
+                found.append(ref.get("reference_field"))
+            if other.name == name:
+                found.append(ref.get("field"))
+    return [f for f in found if isinstance(f, str)]
+
+
+def validate_tables(catalog: Catalog, resolve: bool = True) -> list[Problem]:
+    """resolve=False: keys into other datasets are not checked (a historical release alone)."""
+    readable = [d for d in catalog.datasets if tables._schema_ok(d)]
+    jobs = [(d.csv_bytes, d.schema, d.csv_file, d.name, d.metadata.get("checks") or [],
+             referenced(catalog, d.name)) for d in readable]
+    checked = dict(zip((d.name for d in readable), _run(jobs), strict=True))
+    problems: list[Problem] = []
+    for dataset in readable:
+        check = checked[dataset.name]
+        problems += check.problems
+        if resolve:
+            problems += _foreign_keys(catalog, dataset, check, checked)
+            problems += list_reference_problems(check, dataset.metadata.get("list_references"),
+                                                checked)
+        else:
+            own = {**dataset.schema, "foreignKeys": [
+                fk for fk in dataset.schema.get("foreignKeys") or []
+                if not ((fk.get("reference") or {}).get("resource"))]}
+            problems += foreign_key_problems(check, own, {dataset.name: check})
+        problems += tables.source_dates(dataset)
+    return problems
+
+
+def _check(job):
+    data, schema, file, name, checks, keys = job
+    return check_table(data, schema, file=file, name=name, checks=checks, keep=False, keys=keys)
+
+
+def _run(jobs: list) -> list:
+    big = sum(len(job[0]) for job in jobs) > PARALLEL_BYTES and len(jobs) > 1
+    if not big:
+        return [_check(job) for job in jobs]
+    with ProcessPoolExecutor() as pool:
+        return list(pool.map(_check, jobs))
+
+
+def _foreign_keys(catalog: Catalog, dataset: Dataset, check, checked: dict) -> list[Problem]:
+    """Keys into other datasets; a key into a dataset that could not be read is named once
+    (`foreign_key_unchecked`, or `foreign_key_unknown` when no such dataset exists)."""
+    problems = foreign_key_problems(check, dataset.schema, checked)
+    renamed = []
+    for problem in problems:
+        target = problem.params.get("resource", "")
+        if problem.code == "foreign_key_unchecked" and not catalog.project.dataset_dir(
+                str(target)).is_dir():
+            problem = Problem(file=dataset.schema_file, code="foreign_key_unknown",
+                              column=problem.column, params=problem.params)
+        renamed.append(problem)
+    return renamed
