@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-
 from opendata.catalog import load_catalog
 from opendata.validate import fast_csv, fast_structure, report, tables
 from opendata.validate.fast import check_table, foreign_key_problems, list_reference_problems
+
 from support import ROOT
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
