@@ -1,6 +1,6 @@
 """The command line: `opendata validate|build|serve` (and `python build.py ...`).
 
-    opendata validate [--root DIR] [--lang both|id|en] [--json]
+    opendata validate [--root DIR] [--lang both|id|en] [--format text|github|json] [--json]
     opendata build    [--root DIR] [--out DIR] [--lang both|id|en]
     opendata serve    [--root DIR] [--port 8000]
 
@@ -25,10 +25,17 @@ def cmd_validate(args) -> int:
 
     checked = gate(args.root)
     problems = checked.problems
-    if args.json:
+    count = len(checked.catalog.datasets)
+    if args.json or args.format == "json":
         print(json.dumps(report.as_records(problems), ensure_ascii=False, indent=1))
+    elif args.format == "github":
+        from .validate import github
+
+        files = {d.csv_file: d.csv_bytes for d in checked.catalog.datasets}
+        print(github.render(problems, args.lang, count,
+                                 github.repository_prefix(args.root), files))
     else:
-        print(report.render(problems, args.lang, len(checked.catalog.datasets)))
+        print(report.render(problems, args.lang, count))
     return int(any(p.is_error for p in problems))
 
 
@@ -37,9 +44,9 @@ def cmd_build(args) -> int:
     try:
         checked = pipeline.build(args.root, out)
     except BuildError as error:
-        print(report.render(error.problems, args.lang), file=sys.stderr)
+        print(report.render(error.problems, args.lang, command="build"), file=sys.stderr)
         return 1
-    print(report.render(checked.problems, args.lang, len(checked.catalog.datasets)))
+    print(report.render(checked.problems, args.lang, len(checked.catalog.datasets), "build"))
     print(f"site → {out}/")
     return 0
 
@@ -61,7 +68,10 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="opendata", description=__doc__.splitlines()[0])
     commands = main_parser.add_subparsers(dest="command", required=True)
     validate_cmd = commands.add_parser("validate", help="check every dataset; exit 1 on problems")
-    validate_cmd.add_argument("--json", action="store_true", help="problems as JSON")
+    validate_cmd.add_argument("--json", action="store_true", help="problems as JSON (= --format json)")
+    validate_cmd.add_argument("--format", choices=("text", "github", "json"), default="text",
+                              help="text: one line per problem; github: GitHub Actions "
+                                   "annotations (::error file=...,line=...::); json: records")
     build_cmd = commands.add_parser("build", help="validate, then build the site")
     build_cmd.add_argument("--out", help="output folder (default: ROOT/site)")
     serve_cmd = commands.add_parser("serve", help="serve the built site on localhost")
