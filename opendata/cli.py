@@ -3,6 +3,7 @@
     opendata validate [--root DIR] [--lang both|id|en] [--format text|github|json] [--json]
     opendata build    [--root DIR] [--out DIR] [--lang both|id|en]
     opendata serve    [--root DIR] [--port 8000]
+    opendata diff     [--root DIR] --base REF [--markdown [--artifact NAME]] [--lang both|id|en]
 
 `--root` is the folder that holds datasets/ and schemas/ (default: the current folder).
 Every stage lives in this package; `pipeline.py` knows their order.
@@ -61,7 +62,13 @@ def cmd_serve(args) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+def cmd_diff(args) -> int:
+    from . import summary
+
+    return summary.command(args)
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff}
 
 
 def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
@@ -77,10 +84,15 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="serve the built site on localhost")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--dir", help="the built site (default: ROOT/site)")
-    for cmd in (validate_cmd, build_cmd):
+    diff_cmd = commands.add_parser("diff", help="rows added, removed and changed against a git ref")
+    diff_cmd.add_argument("--base", required=True, help="the git ref to compare with (e.g. main)")
+    diff_cmd.add_argument("--markdown", action="store_true",
+                          help="a pull request's job summary: validation, then one table per dataset")
+    diff_cmd.add_argument("--artifact", help="with --markdown: the name of the uploaded preview site")
+    for cmd in (validate_cmd, build_cmd, diff_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
-    for cmd in (validate_cmd, build_cmd, serve_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd):
         cmd.add_argument("--root", type=Path, default=default_root or Path.cwd(),
                          help="the folder holding datasets/ and schemas/ (default: here)")
     return main_parser
