@@ -4,6 +4,7 @@
     opendata build    [--root DIR] [--out DIR] [--lang both|id|en]
     opendata serve    [--root DIR] [--port 8000]
     opendata diff     [--root DIR] --base REF [--markdown [--artifact NAME]] [--lang both|id|en]
+    opendata add-row  [--root DIR] --dataset NAME [--set COLUMN=VALUE ...] [--dry-run] ISSUE
 
 `--root` is the folder that holds datasets/ and schemas/ (default: the current folder).
 Every stage lives in this package; `pipeline.py` knows their order.
@@ -68,7 +69,14 @@ def cmd_diff(args) -> int:
     return summary.command(args)
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff}
+def cmd_add_row(args) -> int:
+    from . import add_row
+
+    return add_row.command(args)
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
+            "add-row": cmd_add_row}
 
 
 def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
@@ -89,10 +97,17 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     diff_cmd.add_argument("--markdown", action="store_true",
                           help="a pull request's job summary: validation, then one table per dataset")
     diff_cmd.add_argument("--artifact", help="with --markdown: the name of the uploaded preview site")
-    for cmd in (validate_cmd, build_cmd, diff_cmd):
+    add_cmd = commands.add_parser("add-row", help="an accepted issue form → a new CSV row")
+    add_cmd.add_argument("issue", help="the issue body as GitHub renders it ('-': standard input)")
+    add_cmd.add_argument("--dataset", required=True, help="the dataset the row goes to")
+    add_cmd.add_argument("--set", action="append", metavar="COLUMN=VALUE",
+                         help="a cell the form does not ask (the key, the confidence); repeatable")
+    add_cmd.add_argument("--form", help="the issue form (default: the one whose labels match)")
+    add_cmd.add_argument("--dry-run", action="store_true", help="print the row, write nothing")
+    for cmd in (validate_cmd, build_cmd, diff_cmd, add_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
-    for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd, add_cmd):
         cmd.add_argument("--root", type=Path, default=default_root or Path.cwd(),
                          help="the folder holding datasets/ and schemas/ (default: here)")
     return main_parser

@@ -23,7 +23,7 @@ from ..problems import Problem
 CHOICES = ("both", "id", "en")
 EXCERPT = 60          # characters of a cell (or any value from a file) shown in a message
 PROSE_EXCERPT = 200   # a validator's own sentence, a header, a rule: longer, still bounded
-PROSE = frozenset({"message", "expected", "found", "constraint"})
+PROSE = frozenset({"message", "expected", "found", "constraint", "options"})
 DETAIL_EXCERPT = 300
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})   # controls, invisible format marks
@@ -116,11 +116,16 @@ def lines(problem: Problem, choice: str = "both") -> list[str]:
     return [head, *(f"    → {printable(action(problem, lang))}" for lang in languages)]
 
 
+SUMMARIES = {"validate": "report.summary_validate", "build": "report.summary",
+             "add-row": "report.summary_add_row"}
+
+
 def render(problems: list[Problem], choice: str = "both", dataset_count: int = 0,
            command: str = "validate") -> str:
     """Every problem, then a summary. `command` says what was run: `validate` checks and
-    builds nothing; `build` stopped before writing anything when there were errors. When
-    only warnings remain (history that cannot be fixed), the datasets are valid."""
+    builds nothing; `build` stopped before writing anything when there were errors;
+    `add-row` wrote nothing. When only warnings remain (history that cannot be fixed), the
+    datasets are valid."""
     body = [line for problem in problems for line in lines(problem, choice)]
     return "\n".join([*body, *summary(problems, choice, dataset_count, command)])
 
@@ -130,7 +135,7 @@ def summary(problems: list[Problem], choice: str = "both", dataset_count: int = 
     languages = languages_of(choice)
     errors = [p for p in problems if p.is_error]
     if errors:
-        key = "report.summary" if command == "build" else "report.summary_validate"
+        key = SUMMARIES.get(command, "report.summary_validate")
         files = len({p.file for p in errors})
         return [i18n.t(key, lang, count=len(errors), files=files) for lang in languages]
     warned = [i18n.t("report.warnings", lang, count=len(problems)) for lang in languages]
