@@ -70,14 +70,19 @@ def parse_body(text: str) -> list[Answer]:
 
 
 def load_form(path: Path) -> tuple[Field, ...]:
+    """The answerable fields of an issue form (markdown blocks and malformed items left
+    out); YamlError or OSError when the file cannot be read."""
     form = yamlsafe.load(path.read_bytes())
+    body = form.get("body") if isinstance(form, dict) else None
     fields = []
-    for item in form.get("body") or [] if isinstance(form, dict) else []:
-        attributes = item.get("attributes") or {}
-        if item.get("type") == "markdown" or not item.get("id"):
+    for item in body if isinstance(body, list) else []:
+        attributes = item.get("attributes") if isinstance(item, dict) else None
+        if not isinstance(attributes, dict) or item.get("type") == "markdown" or not item.get("id"):
             continue
-        options = tuple(str(o) for o in attributes.get("options") or [] if not isinstance(o, dict))
-        fields.append(Field(str(item["id"]), str(attributes.get("label", "")), str(item["type"]),
+        options = attributes.get("options")
+        options = tuple(str(o) for o in options if not isinstance(o, dict)) \
+            if isinstance(options, list) else ()
+        fields.append(Field(str(item["id"]), str(attributes.get("label", "")), str(item.get("type")),
                             options, bool(attributes.get("multiple"))))
     return tuple(fields)
 
@@ -245,7 +250,10 @@ def _form(args, root: Path, answers: list[Answer], where: str) -> tuple[Field, .
     """The form named by --form, or the one form whose labels match the most headings (the
     headings it does not have are then named one by one)."""
     if args.form:
-        return load_form(Path(args.form))
+        try:
+            return load_form(Path(args.form))
+        except (OSError, yamlsafe.YamlError):
+            raise Refused([Problem(file=args.form, code="add_row_form_unreadable")]) from None
     labels = {a.label for a in answers}
     scored = sorted(((len(labels & {f.label for f in fields}), fields)
                      for fields in forms(root).values()), key=lambda pair: -pair[0])

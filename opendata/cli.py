@@ -1,4 +1,4 @@
-"""The command line: `opendata validate|build|serve` (and `python build.py ...`).
+"""The command line: `opendata validate|build|serve|diff|add-row` (and `python build.py ...`).
 
     opendata validate [--root DIR] [--lang both|id|en] [--format text|github|json] [--json]
     opendata build    [--root DIR] [--out DIR] [--lang both|id|en]
@@ -34,8 +34,8 @@ def cmd_validate(args) -> int:
         from .validate import github
 
         files = {d.csv_file: d.csv_bytes for d in checked.catalog.datasets}
-        print(github.render(problems, args.lang, count,
-                                 github.repository_prefix(args.root), files))
+        print(github.render(problems, args.lang, count, github.repository_prefix(args.root),
+                            files))
     else:
         print(report.render(problems, args.lang, count))
     return int(any(p.is_error for p in problems))

@@ -54,8 +54,9 @@ class Change:
 def base_datasets(catalog: Catalog, ref: str) -> tuple[str, dict[str, Dataset | None]]:
     """The commit `ref` names, and every dataset as it was there (None: unreadable)."""
     project, root = catalog.project, catalog.project.root
-    commit = (history.git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}") or "").strip()
-    if not commit:
+    commit = "" if ref.startswith("-") else \
+        (history.git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}") or "").strip()
+    if not commit:                         # (a ref never starts with '-': git would read an option)
         raise UnknownRef(ref)
     folder = project.relative(project.datasets_dir)
     listed = history.git(root, "ls-tree", "-d", "--name-only", f"{commit}:{folder}") or ""

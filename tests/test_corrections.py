@@ -238,6 +238,13 @@ def test_an_unknown_dataset_or_body_is_refused(site, opendata, tmp_path):
     other.write_text("Tolong tambahkan LPK saya.\n", encoding="utf-8")
     code, _, err = opendata("add-row", "--root", str(site), "--dataset", "lpks", str(other), "--lang", "en")
     assert code == 1 and "do not match exactly one form" in err.splitlines()[0]
+    code, _, err = opendata("add-row", "--root", str(site), "--dataset", "lpks", str(ISSUE),
+                            "--form", str(tmp_path / "tidak-ada.yml"), "--lang", "en")
+    assert code == 1 and err.splitlines()[0] == f"{tmp_path / 'tidak-ada.yml'}: This form cannot be read."
+    code, out, _ = opendata("add-row", "--root", str(site), "--dataset", "lpks", str(ISSUE), "--dry-run",
+                            "--form", str(site / ".github/ISSUE_TEMPLATE" / corrections.ADDITION),
+                            "--set", "id=lpk_maju_bersama_curug", "--set", "keyakinan=sedang")
+    assert code == 0 and out == EXPECTED_ROW
 
 
 def test_a_maintainers_set_replaces_an_answer_that_was_refused(site, opendata, tmp_path):

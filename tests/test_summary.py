@@ -120,6 +120,8 @@ def test_an_unknown_base_is_named(pull_request, opendata):
     assert code == 2 and out == ""
     assert err == ("'tidak-ada\\x1b[2J' is not a commit of this repository: name an existing branch "
                    "or commit (e.g. main, origin/main, HEAD~1).\n")
+    code, _, err = opendata("diff", "--root", str(root), "--base=--output=/tmp/x", "--lang", "en")
+    assert code == 2 and err.startswith("'--output=/tmp/x' is not a commit of this repository")
 
 
 def test_no_change_says_so(pull_request, opendata):
