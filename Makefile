@@ -10,6 +10,8 @@ DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements/dev.txt pyproject.toml | 
 CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SITE   := $(VENV)/bin/opendata
+# `make validate` prints text for people; CI passes VALIDATE_FORMAT=github for annotations
+VALIDATE_FORMAT ?= text
 
 .PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean
 
@@ -33,8 +35,8 @@ install: $(RUNTIME_STAMP) ## create .venv with the runtime dependencies (what `m
 
 install-dev: $(DEV_STAMP) ## add the test, lint and lock tools
 
-validate: install ## check every dataset and its history; one table of problems
-	$(SITE) validate
+validate: install ## check every dataset and its history; one line per problem (VALIDATE_FORMAT=github in CI)
+	$(SITE) validate --format $(VALIDATE_FORMAT)
 
 site: install ## validate and build the site into site/
 	$(SITE) build

@@ -1,8 +1,10 @@
-"""The command line: `opendata validate|build|serve` (and `python build.py ...`).
+"""The command line: `opendata validate|build|serve|diff|add-row` (and `python build.py ...`).
 
-    opendata validate [--root DIR] [--lang both|id|en] [--json]
+    opendata validate [--root DIR] [--lang both|id|en] [--format text|github|json] [--json]
     opendata build    [--root DIR] [--out DIR] [--lang both|id|en]
     opendata serve    [--root DIR] [--port 8000]
+    opendata diff     [--root DIR] --base REF [--markdown [--artifact NAME]] [--lang both|id|en]
+    opendata add-row  [--root DIR] --dataset NAME [--set COLUMN=VALUE ...] [--dry-run] ISSUE
 
 `--root` is the folder that holds datasets/ and schemas/ (default: the current folder).
 Every stage lives in this package; `pipeline.py` knows their order.
@@ -25,10 +27,17 @@ def cmd_validate(args) -> int:
 
     checked = gate(args.root)
     problems = checked.problems
-    if args.json:
+    count = len(checked.catalog.datasets)
+    if args.json or args.format == "json":
         print(json.dumps(report.as_records(problems), ensure_ascii=False, indent=1))
+    elif args.format == "github":
+        from .validate import github
+
+        files = {d.csv_file: d.csv_bytes for d in checked.catalog.datasets}
+        print(github.render(problems, args.lang, count, github.repository_prefix(args.root),
+                            files))
     else:
-        print(report.render(problems, args.lang, len(checked.catalog.datasets)))
+        print(report.render(problems, args.lang, count))
     return int(any(p.is_error for p in problems))
 
 
@@ -37,9 +46,9 @@ def cmd_build(args) -> int:
     try:
         checked = pipeline.build(args.root, out)
     except BuildError as error:
-        print(report.render(error.problems, args.lang), file=sys.stderr)
+        print(report.render(error.problems, args.lang, command="build"), file=sys.stderr)
         return 1
-    print(report.render(checked.problems, args.lang, len(checked.catalog.datasets)))
+    print(report.render(checked.problems, args.lang, len(checked.catalog.datasets), "build"))
     print(f"site → {out}/")
     return 0
 
@@ -72,15 +81,30 @@ def cmd_serve(args) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve,
-            "archive": cmd_archive}
+def cmd_diff(args) -> int:
+    from . import summary
+
+    return summary.command(args)
+
+
+def cmd_add_row(args) -> int:
+    from . import add_row
+
+    return add_row.command(args)
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
+            "add-row": cmd_add_row, "archive": cmd_archive}
 
 
 def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="opendata", description=__doc__.splitlines()[0])
     commands = main_parser.add_subparsers(dest="command", required=True)
     validate_cmd = commands.add_parser("validate", help="check every dataset; exit 1 on problems")
-    validate_cmd.add_argument("--json", action="store_true", help="problems as JSON")
+    validate_cmd.add_argument("--json", action="store_true", help="problems as JSON (= --format json)")
+    validate_cmd.add_argument("--format", choices=("text", "github", "json"), default="text",
+                              help="text: one line per problem; github: GitHub Actions "
+                                   "annotations (::error file=...,line=...::); json: records")
     build_cmd = commands.add_parser("build", help="validate, then build the site")
     build_cmd.add_argument("--out", help="output folder (default: ROOT/site)")
     archive_cmd = commands.add_parser("archive", help="archive released versions that have no archive yet")
@@ -89,10 +113,22 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="serve the built site on localhost")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--dir", help="the built site (default: ROOT/site)")
-    for cmd in (validate_cmd, build_cmd):
+    diff_cmd = commands.add_parser("diff", help="rows added, removed and changed against a git ref")
+    diff_cmd.add_argument("--base", required=True, help="the git ref to compare with (e.g. main)")
+    diff_cmd.add_argument("--markdown", action="store_true",
+                          help="a pull request's job summary: validation, then one table per dataset")
+    diff_cmd.add_argument("--artifact", help="with --markdown: the name of the uploaded preview site")
+    add_cmd = commands.add_parser("add-row", help="an accepted issue form → a new CSV row")
+    add_cmd.add_argument("issue", help="the issue body as GitHub renders it ('-': standard input)")
+    add_cmd.add_argument("--dataset", required=True, help="the dataset the row goes to")
+    add_cmd.add_argument("--set", action="append", metavar="COLUMN=VALUE",
+                         help="a cell the form does not ask (the key, the confidence); repeatable")
+    add_cmd.add_argument("--form", help="the issue form (default: the one whose labels match)")
+    add_cmd.add_argument("--dry-run", action="store_true", help="print the row, write nothing")
+    for cmd in (validate_cmd, build_cmd, diff_cmd, add_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
-    for cmd in (validate_cmd, build_cmd, serve_cmd, archive_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd, add_cmd, archive_cmd):
         cmd.add_argument("--root", type=Path, default=default_root or Path.cwd(),
                          help="the folder holding datasets/ and schemas/ (default: here)")
     return main_parser

@@ -168,20 +168,30 @@ def broken_project(project_copy) -> Path:
     return project_copy
 
 
-def test_cli_prints_one_table_and_exits_non_zero_once(broken_project):
+def test_cli_prints_one_line_per_problem_then_what_to_do(broken_project):
     done = run_cli(broken_project, "validate")
     assert done.returncode == 1
-    out = done.stdout
-    assert "Berkas / File" in out and "Yang harus dilakukan / What to do" in out
-    assert out.count("datasets/lembaga/lembaga.csv") == 7
-    assert "12 masalah di 2 berkas" in out and "12 problem(s) in 2 file(s)" in out
+    out = done.stdout.splitlines()
+    heads = [line for line in out if line.startswith("datasets/")]
+    assert len(heads) == 12 and sum(h.startswith(f"{CSV}:") for h in heads) == 7
+    assert f"{CSV}:3: kolom persen: Nilai 'lima' bukan angka yang sah. / " \
+        "column persen: Value 'lima' is not a valid number." in heads
+    first = out.index(heads[0])
+    assert out[first + 1].startswith("    → Tulis nilai") and out[first + 2].startswith("    → Write")
+    assert out[-2:] == [
+        "12 masalah di 2 berkas. Perbaiki setiap baris di atas, lalu jalankan validasi lagi.",
+        "12 problem(s) in 2 file(s). Fix each line above, then run the validation again."]
+    # validate builds nothing, so it does not say that the site was not built
+    assert "NOT built" not in done.stdout and "TIDAK dibangun" not in done.stdout
 
 
 def test_cli_language_option(broken_project):
     indonesian = run_cli(broken_project, "validate", "--lang", "id").stdout
     english = run_cli(broken_project, "validate", "--lang", "en").stdout
-    assert "Yang harus dilakukan" in indonesian and "What to do" not in indonesian
-    assert "What to do" in english and "Yang harus dilakukan" not in english
+    assert f"{CSV}:3: kolom persen: Nilai 'lima' bukan angka yang sah.\n" in indonesian
+    assert "column persen" not in indonesian and "problem(s)" not in indonesian
+    assert f"{CSV}:3: column persen: Value 'lima' is not a valid number.\n" in english
+    assert "kolom persen" not in english and "masalah di" not in english
 
 
 def test_cli_json_output(broken_project):

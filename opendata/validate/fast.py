@@ -1,5 +1,5 @@
 """A vectorised table validator with frictionless's errors: pyarrow instead of a Python loop
-over every cell. On a million LPKS-shaped rows about 15 times faster than frictionless, in
+over every cell. On a million registry-shaped rows about 15 times faster than frictionless, in
 two thirds of its memory with keep=False (bench/validate_scale.py).
 
 Interface
