@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
@@ -64,12 +64,26 @@ def converter(field: dict):
 @dataclass(frozen=True, eq=False)
 class Table:
     header: tuple[str, ...]
-    rows: tuple[dict, ...]          # {column: text}, "" when empty, in file order
+    given_rows: tuple[dict, ...] | None = None   # rows given directly (tests, imports)
     fields: tuple[dict, ...] = ()   # the Table Schema fields, for typing
     missing_values: tuple[str, ...] = ("",)
+    text: str | None = field(default=None, repr=False)   # the CSV, read into rows on demand
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @cached_property
+    def rows(self) -> tuple[dict, ...]:
+        """{column: text}, "" when empty, one per record in file order (blank lines included,
+        as empty rows: validation reports them), read from the CSV the first time it is asked
+        for: validating a large table never builds them."""
+        if self.given_rows is not None:
+            return self.given_rows
+        width = len(self.header)
+        records = csv.reader(io.StringIO(self.text or "", newline=""))
+        next(records, None)
+        return tuple(dict(zip(self.header, record[:width] + [""] * (width - len(record)),
+                              strict=True)) for record in records)
 
     @cached_property
     def records(self) -> tuple[dict, ...]:
@@ -83,7 +97,13 @@ class Table:
             for row in self.rows)
 
     def column(self, name: str) -> list[str]:
-        return [row.get(name, "") for row in self.rows]
+        """One column's cells, without building every row when they are not built yet."""
+        if "rows" in self.__dict__ or self.text is None or name not in self.header:
+            return [row.get(name, "") for row in self.rows]
+        index = self.header.index(name)
+        records = csv.reader(io.StringIO(self.text, newline=""))
+        next(records, None)
+        return [record[index] if index < len(record) else "" for record in records]
 
     def canonical_csv(self) -> bytes:
         return canonical_csv(self.header, self.rows)
@@ -112,18 +132,13 @@ def read_csv(data: bytes, fields=(), missing_values=("",)) -> Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise Unreadable("csv_not_utf8", detail=str(error)) from error
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    if not records:
+    first = next(csv.reader(io.StringIO(text, newline="")), None)
+    if first is None:
         raise Unreadable("csv_empty")
-    header = tuple(records[0])
+    header = tuple(first)
     if len(header) == 1 and ";" in header[0]:
         raise Unreadable("csv_semicolon", row=1)   # Excel with Indonesian regional settings
-    width = len(header)
-    # every row has every column ("" when the row is short; extra cells are left out):
-    # validation reports both, and nothing that reads a row trips on a missing key
-    # one row per record, blank lines included (validation reports them), so that row N of
-    # the table is record N of the file
-    rows = tuple(dict(zip(header, record[:width] + [""] * (width - len(record)), strict=True))
-                 for record in records[1:])
-    return Table(header=header, rows=rows, fields=tuple(fields),
-                 missing_values=tuple(missing_values))
+    # rows are read on demand; every row has every column ("" when the row is short; extra
+    # cells are left out): validation reports both, and nothing that reads a row trips on it
+    return Table(header=header, fields=tuple(fields), missing_values=tuple(missing_values),
+                 text=text)

@@ -14,7 +14,7 @@ def with_rows(dataset, rows):
 
     from opendata.table import Table
 
-    table = Table(header=dataset.header, rows=tuple(rows), fields=dataset.table.fields,
+    table = Table(header=dataset.header, given_rows=tuple(rows), fields=dataset.table.fields,
                   missing_values=dataset.table.missing_values)
     return replace(dataset, table=table)
 

@@ -24,7 +24,7 @@ def with_frictionless(source, schema, where, checks, keep, keys):
     try:
         table = read_csv(data, fields)
     except Unreadable:
-        table = Table(header=(), rows=())
+        table = Table(header=(), given_rows=())
     dataset = Dataset(name=where.name, metadata={"checks": list(checks)}, schema=schema,
                       table=table, csv_bytes=data, csv_file=where.file, metadata_file="",
                       schema_file="")

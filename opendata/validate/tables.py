@@ -186,5 +186,5 @@ def source_dates(dataset: Dataset) -> list[Problem]:
         return []
     return [Problem(file=dataset.csv_file, code="date_impossible", row=number, column=column,
                     params={"cell": text[:40]})
-            for number, row in enumerate(dataset.rows, start=2)
-            if (text := row.get(column) or "") and not is_partial_date(text)]
+            for number, text in enumerate(dataset.table.column(column), start=2)
+            if text and not is_partial_date(text)]
