@@ -55,8 +55,9 @@ def build(catalog: Catalog, site_url: str, releases: dict, withheld: dict) -> Pu
 
 
 def files_of(catalog: Catalog, release: Release) -> dict[str, bytes]:
-    archived = archive.read(catalog.project, release.name, release.version) \
-        if release.released else None
+    """A version's files: from the archive when it has one (every released version does; the
+    next one does once `opendata release` wrote it), else built from the working tree."""
+    archived = archive.read(catalog.project, release.name, release.version)
     if archived is not None:
         return archive.as_published(release.name, release.version, archived)
     return downloads.release_files(release.dataset, released=release.created)

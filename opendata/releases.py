@@ -187,9 +187,12 @@ def archive_problems(catalog: Catalog, accepted: dict | None = None) -> list[Pro
     accepted = candidates(catalog) if accepted is None else accepted
     problems = []
     for dataset in catalog.datasets:
-        for release in accepted.get(dataset.name, ()):
-            if release.dataset is None:
-                continue
+        found = [c for c in accepted.get(dataset.name, ()) if c.dataset is not None]
+        if not any(c.version == dataset.version for c in found) and archive.read(
+                catalog.project, dataset.name, dataset.version) is not None:
+            # the next version, archived by `opendata release` before it is merged
+            found.append(Candidate(dataset.name, dataset.version, "", "", dataset, ()))
+        for release in found:
             current = release.version == dataset.version
             state = dataset if current else release.dataset
             files = archive.read(catalog.project, dataset.name, release.version)
@@ -204,7 +207,20 @@ def archive_problems(catalog: Catalog, accepted: dict | None = None) -> list[Pro
                 found = [Problem(file=dataset.csv_file, code=p.code, params=p.params)
                          if p.code == "release_changed" else p for p in found]
             problems += found
+        problems += _orphans(catalog, dataset, {r.version for r in accepted.get(dataset.name, ())})
     return problems
+
+
+def _orphans(catalog: Catalog, dataset: Dataset, released: set[str]) -> list[Problem]:
+    """An archived version that is neither released nor the working tree's: never published
+    (a warning: it harms nothing, and history without git cannot tell)."""
+    if not history.is_repository(catalog.project.root):
+        return []
+    folder = catalog.project.root / "archive" / dataset.name
+    versions = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [Problem(file=catalog.project.relative(folder / version), code="archive_orphan",
+                    params={"version": version[:40]}, severity="warning")
+            for version in versions if version not in released | {dataset.version}]
 
 
 def next_version(version: str) -> str:

@@ -47,10 +47,20 @@ def commit(root: Path, message: str, date: str) -> str:
 
 
 def copy_project(target: Path) -> Path:
-    """The repository's sources, as the `project_copy` fixture copies them."""
+    """The repository's sources, as the `project_copy` fixture copies them, without the
+    archives of older versions: a repository started from the copy has only the current
+    versions in its history."""
     ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
     shutil.copytree(ROOT, target, ignore=ignore)
+    prune_archive(target)
     return target
+
+
+def prune_archive(root: Path) -> None:
+    """Remove archive/<name>/<version>/ of every version but each dataset's current one."""
+    for folder in (root / "archive").glob("*/*"):
+        if folder.is_dir() and folder.name != version(root, folder.parent.name):
+            shutil.rmtree(folder)
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -109,6 +119,9 @@ class ReleaseRepo:
 
 def make_release_repo(root: Path) -> ReleaseRepo:
     copy_project(root)
+    for file in root.glob("datasets/*/metadata.yml"):   # the real releases, as of commit 1
+        file.write_text(re.sub(r"^released:.*$", f'released: "{DATES[0][:10]}"',
+                               file.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     repo = ReleaseRepo(root)
     repo.versions = {n: [version(root, n)] for n in ("indikator", "bidang")}

@@ -75,15 +75,27 @@ def synthetic_registry(root: Path, total: int = 2000, seed: int = 4) -> list[dic
 
 
 def write_registry(root: Path, rows: list[dict]) -> None:
-    """Replace datasets/lpks/lpks.csv under `root` (a project copy) with `rows`."""
+    """Replace datasets/lpks/lpks.csv under `root` (a project copy) with `rows`, as the next,
+    unreleased version of the registry (a released version's rows never change). A row
+    without `lokasi` is placed by its kelurahan."""
+    from gitrepo import set_version
+
     target = csv_path(root, "lpks")
     with open(target, encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({column: row.get(column, "") for column in header} for row in rows)
+    writer.writerows({column: row.get(column) or _default(row, column) for column in header}
+                     for row in rows)
     target.write_text(out.getvalue(), encoding="utf-8")
+    set_version(root, "lpks", "99.0.0")
+
+
+def _default(row: dict, column: str) -> str:
+    if column == "lokasi":
+        return "kota_serang" if row.get("kelurahan_kode") else "tidak_diketahui"
+    return ""
 
 
 def read_registry(root: Path) -> list[dict]:

@@ -48,3 +48,11 @@ def valid_catalog(root: Path = ROOT):
     from opendata import pipeline, project
 
     return pipeline.load_valid(project.load(root)).catalog
+
+
+def as_next_version(root: Path, name: str) -> None:
+    """After editing a copy's rows: they are the next, unreleased version (a released
+    version's rows never change)."""
+    from gitrepo import set_version
+
+    set_version(root, name, "99.0.0")

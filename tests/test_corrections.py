@@ -151,7 +151,7 @@ def opendata(capsys):
 
 
 EXPECTED_ROW = (
-    'lpk_maju_bersama_curug,LPK Maju Bersama Curug,lpk_swasta,36.73.04.1002,'
+    'lpk_maju_bersama_curug,LPK Maju Bersama Curug,lpk_swasta,36.73.04.1002,kota_serang,'
     '"Jl. Contoh Raya No. 12, Kel. Tinggar, Kec. Curug",kecantikan;tata_boga,,-6.1412,106.1840,'
     '0254 123456,,"Data uji: lembaga rekaan, ""bukan"" data nyata.",'
     'LPK Maju Bersama Curug (situs lembaga),https://lpk-maju-bersama.contoh.test/tentang,2025-10,sedang\n')
@@ -219,11 +219,11 @@ def test_anything_that_would_need_a_guess_is_refused_and_nothing_is_written(site
         "--set: --set 'warna=merah' bukan KOLOM=NILAI dengan kolom yang ada.",
         f"{issue}: id: Baris dengan kunci 'bbpvp_serang' sudah ada di datasets/lpks/lpks.csv.",
         f"{issue}:1: nama: Kolom wajib, tetapi jawaban 'Nama lembaga / Name of the institution' kosong.",
-        f"{issue}:13: Alamat lengkap: Bagian '### Alamat lengkap' bukan pertanyaan formulir ini.",
-        f"{issue}:17: bidang: Jawaban 'menjahit' bukan salah satu pilihan formulir.",
-        f"{issue}:25: lintang: '-6,1412' bukan nilai angka yang sah.",
-        f"{issue}:33: telepon: Jawabannya memuat karakter kendali atau tak terlihat (\\x1b).",
-        f"{issue}:41: catatan: Jawabannya lebih dari satu baris.",
+        f"{issue}:17: Alamat lengkap: Bagian '### Alamat lengkap' bukan pertanyaan formulir ini.",
+        f"{issue}:21: bidang: Jawaban 'menjahit' bukan salah satu pilihan formulir.",
+        f"{issue}:29: lintang: '-6,1412' bukan nilai angka yang sah.",
+        f"{issue}:37: telepon: Jawabannya memuat karakter kendali atau tak terlihat (\\x1b).",
+        f"{issue}:45: catatan: Jawabannya lebih dari satu baris.",
     ]
     assert err.splitlines()[-1] == "8 masalah di 2 berkas. Tidak ada yang ditulis ke CSV."
     assert "\x1b" not in err

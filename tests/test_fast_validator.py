@@ -618,7 +618,8 @@ def test_an_extra_column_is_one_problem():
     rows = python_records(LPKS_CSV)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([rows[0] + ["warna"]] + [r + ["x"] for r in rows[1:]])
-    assert structure(out.getvalue()) == [(1, "warna", "column_extra", {"column": "warna", "position": 17})]
+    assert structure(out.getvalue()) == [
+        (1, "warna", "column_extra", {"column": "warna", "position": len(rows[0]) + 1})]
 
 
 def test_columns_in_another_order_are_one_problem():
@@ -629,9 +630,19 @@ def test_columns_in_another_order_are_one_problem():
     assert (row, code) == (1, "column_order") and params["found"].startswith("nama, id")
 
 
+def plain_lpks() -> str:
+    """The registry with no quote, comma or line break inside a cell (a line = a row)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [[c.replace('"', "").replace(",", " ").replace("\n", " ") for c in r]
+         for r in python_records(LPKS_CSV)])
+    return out.getvalue()
+
+
 def test_an_unbalanced_quote_is_one_problem_naming_its_line():
-    lines = LPKS_CSV.splitlines(keepends=True)
+    lines = plain_lpks().splitlines(keepends=True)
     broken = lines[2].replace(",lpk_swasta,", ',"lpk_swasta,', 1)
+    assert broken != lines[2]
     text = "".join(lines[:2] + [broken] + lines[3:] + lines[1:] * 5)
     assert structure(text) == [(3, None, "csv_quote", {"line": 3})]
     assert structure(text.replace("\n", "\r\n")) == [(3, None, "csv_quote", {"line": 3})]

@@ -17,7 +17,14 @@ from opendata.problems import BuildError
 from opendata.validate import gate, validate
 
 from gitrepo import DATES, build, commit, git, set_version
-from support import csv_path, metadata_path, valid_catalog
+from support import ROOT, csv_path, metadata_path, valid_catalog
+
+
+def version(name: str) -> str:
+    """The real dataset's current version."""
+    from gitrepo import version as version_at
+
+    return version_at(ROOT, name)
 
 META = "datasets/{}/metadata.yml"
 
@@ -53,6 +60,8 @@ def break_everything_a_build_used_to_hit(root) -> set[tuple[str, str, str]]:
         (META.format("lpks"), "directory", "directory_column_unknown"),
         (META.format("target"), "sources/0/page_date", "date_impossible"),
         ("datasets/program_pelatihan/program_pelatihan.csv", "sumber_tanggal", "date_impossible"),
+        # and the rows of a released (archived) version changed without a new version
+        ("datasets/program_pelatihan/program_pelatihan.csv", None, "release_changed"),
     }
 
 
@@ -72,6 +81,9 @@ def test_build_refuses_with_the_same_problems_and_no_traceback(project_copy, tmp
 
 
 def test_a_shallow_clone_is_named_by_validate_not_by_the_build(project_copy, tmp_path):
+    from gitrepo import prune_archive
+
+    prune_archive(project_copy)
     git(project_copy, "init", "-q", "-b", "main")
     commit(project_copy, "satu", DATES[0])
     target = tmp_path / "dangkal"
@@ -89,50 +101,55 @@ def hostile_history(tmp_path_factory):
     """A repository whose history holds three bad releases of `bidang`, each fixed by a later
     commit: a version that is a path out of the site, metadata without its sources, and a
     CSV with a formula. The working tree is valid."""
-    from gitrepo import copy_project
+    from gitrepo import bump, copy_project, version
 
     root = copy_project(tmp_path_factory.mktemp("history") / "project")
     git(root, "init", "-q", "-b", "main")
     commit(root, "awal", DATES[0])
+    first = version(root, "bidang")
+    no_sources, formula, good = bump(first), bump(bump(first)), bump(bump(bump(first)))
     set_version(root, "bidang", "../../../../luar", notes=False)
     commit(root, "versi jahat", DATES[1])
-    set_version(root, "bidang", "1.1.0")
+    set_version(root, "bidang", no_sources)
     edit_metadata(root, "bidang", lambda m: m.pop("sources"))
     commit(root, "tanpa sumber", DATES[1])
-    set_version(root, "bidang", "1.2.0")
+    set_version(root, "bidang", formula)
     edit_metadata(root, "bidang", lambda m: m.update(sources=[{
         "publisher": "Sumber uji", "url": None, "page_date": None, "accessed": None}]))
     replace_cell(root, "bidang", "Kecantikan", "=HYPERLINK(\"https://contoh.test\")")
     commit(root, "rumus", DATES[2])
     replace_cell(root, "bidang", "=HYPERLINK(\"https://contoh.test\")", "Kecantikan")
-    set_version(root, "bidang", "1.3.0", released=DATES[2][:10])
+    set_version(root, "bidang", good, released=DATES[2][:10])
     commit(root, "baik lagi", DATES[2])
-    return root
+    return root, {"first": first, "no_sources": no_sources, "formula": formula, "good": good}
 
 
 def test_every_bad_historical_release_is_withheld_with_a_warning(hostile_history):
-    checked = gate(hostile_history)
+    root, v = hostile_history
+    checked = gate(root)
     assert checked.errors == []
     withheld = {w.version: w for w in checked.withheld["bidang"]}
-    assert set(withheld) == {"../../../../luar", "1.1.0", "1.2.0"}
+    assert set(withheld) == {"../../../../luar", v["no_sources"], v["formula"]}
     assert {p.code for p in withheld["../../../../luar"].problems} == {"version_invalid"}
-    assert "metadata_invalid" in {p.code for p in withheld["1.1.0"].problems}
-    assert {p.code for p in withheld["1.2.0"].problems} == {"formula_cell"}
+    assert "metadata_invalid" in {p.code for p in withheld[v["no_sources"]].problems}
+    assert {p.code for p in withheld[v["formula"]].problems} == {"formula_cell"}
     warnings = [p for p in checked.problems if p.code == "release_withheld"]
     assert len(warnings) == 3 and all(p.severity == "warning" for p in warnings)
     published = [r.version for r in checked.releases["bidang"]]
-    assert published == ["1.0.0", "1.3.0"]
+    assert published == [v["first"], v["good"]]
 
 
 def test_a_withheld_release_writes_nothing_and_says_so(hostile_history, tmp_path):
+    root, v = hostile_history
     out = tmp_path / "a" / "b" / "site"
-    site = build(hostile_history, out)
-    assert not list(tmp_path.rglob("luar*")) and not (hostile_history.parent / "luar").exists()
-    assert sorted(p.name for p in (site / "data/bidang").iterdir()) == ["1.0.0", "1.3.0", "latest"]
+    site = build(root, out)
+    assert not list(tmp_path.rglob("luar*")) and not (root.parent / "luar").exists()
+    assert sorted(p.name for p in (site / "data/bidang").iterdir()) == sorted(
+        [v["first"], v["good"], "latest"])
     page = (site / "dataset/bidang/riwayat/index.html").read_text(encoding="utf-8")
     assert 'id="ditahan"' in page and "../../../../luar" in page and "formula_cell" in page
     api = json.loads((site / "api/bidang.json").read_text(encoding="utf-8"))
-    assert [r["version"] for r in api["releases"]] == ["1.3.0", "1.0.0"]
+    assert [r["version"] for r in api["releases"]] == [v["good"], v["first"]]
     assert "HYPERLINK" not in "".join(p.read_text(errors="replace")
                                       for p in site.rglob("*") if p.suffix in (".csv", ".json"))
 
@@ -141,12 +158,13 @@ def test_the_build_cli_reports_withheld_releases_as_warnings_and_succeeds(hostil
     import subprocess
     import sys
 
+    root, _ = hostile_history
     done = subprocess.run([sys.executable, "build.py", "validate", "--lang", "en"],
-                          cwd=hostile_history, capture_output=True, text=True)
+                          cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
     assert "3 warning(s)" in done.stdout and re.search(r"All 7 datasets are valid", done.stdout)
     listed = subprocess.run([sys.executable, "build.py", "validate", "--json"],
-                            cwd=hostile_history, capture_output=True, text=True)
+                            cwd=root, capture_output=True, text=True)
     assert listed.returncode == 0
     assert [p["code"] for p in json.loads(listed.stdout)] == ["release_withheld"] * 3
 
@@ -165,7 +183,7 @@ def test_valid_catalog_is_the_gate(project_copy):
     replace_cell(project_copy, "bidang", "Kecantikan", "=1+1")
     with pytest.raises(BuildError) as refused:
         valid_catalog(project_copy)
-    assert [p.code for p in refused.value.problems] == ["formula_cell"]
+    assert sorted(p.code for p in refused.value.problems) == ["formula_cell", "release_changed"]
 
 
 # --- the archive of released files ----------------------------------------------------------
@@ -184,14 +202,18 @@ def test_saving_a_released_csv_again_from_excel_is_not_a_change(committed_copy, 
     assert validate(load_catalog(project_copy)) == []
     site = pipeline.build(project_copy, tmp_path / "site")
     assert site.ok
-    published = (tmp_path / "site/data/bidang/1.0.0/bidang.csv").read_bytes()
-    assert published == (project_copy / "archive/bidang/1.0.0/bidang.csv").read_bytes()
+    current = version("bidang")
+    published = (tmp_path / f"site/data/bidang/{current}/bidang.csv").read_bytes()
+    assert published == (project_copy / f"archive/bidang/{current}/bidang.csv").read_bytes()
     assert not published.startswith(b"\xef\xbb\xbf") and b"\r\n" not in published
 
 
 @pytest.fixture
 def committed_copy(project_copy):
     """The project copy as a git repository of one commit: every version in it is released."""
+    from gitrepo import prune_archive
+
+    prune_archive(project_copy)
     git(project_copy, "init", "-q", "-b", "main")
     commit(project_copy, "satu", DATES[0])
     return project_copy
@@ -199,10 +221,11 @@ def committed_copy(project_copy):
 
 def test_a_changed_archive_is_refused(committed_copy):
     project_copy = committed_copy
-    file = project_copy / "archive/target/1.0.0/target.json"
+    current = version("target")
+    file = project_copy / f"archive/target/{current}/target.json"
     file.write_bytes(file.read_bytes().replace(b'"7"', b'"8"', 1) + b" ")
     problems = [(p.file, p.code) for p in validate(load_catalog(project_copy))]
-    assert problems == [("archive/target/1.0.0", "archive_sums")]
+    assert problems == [(f"archive/target/{current}", "archive_sums")]
 
 
 def test_a_released_version_needs_its_archive(committed_copy):
@@ -211,4 +234,4 @@ def test_a_released_version_needs_its_archive(committed_copy):
     project_copy = committed_copy
     shutil.rmtree(project_copy / "archive/lpks")
     problems = [(p.file, p.code, p.params["version"]) for p in validate(load_catalog(project_copy))]
-    assert problems == [("datasets/lpks/metadata.yml", "release_not_archived", "1.0.0")]
+    assert problems == [("datasets/lpks/metadata.yml", "release_not_archived", version("lpks"))]

@@ -20,7 +20,7 @@ from opendata import downloads, paths, pipeline
 from opendata.catalog import load_catalog
 from opendata.problems import BuildError
 
-from support import LANGUAGES, ROOT, with_rows
+from support import LANGUAGES, ROOT, as_next_version, with_rows
 
 NAMES = sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_dir())
 
@@ -447,6 +447,7 @@ def test_data_never_becomes_markup_or_markdown(project_copy, tmp_path):
     writer.writeheader()
     writer.writerows(rows)
     bidang.write_text(out.getvalue(), encoding="utf-8")
+    as_next_version(project_copy, "bidang")
     pipeline.build(project_copy, tmp_path / "site")
     page = (tmp_path / "site/dataset/bidang/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; **tebal** [tautan](javascript:alert(1))" in page

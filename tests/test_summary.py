@@ -10,10 +10,24 @@ import pytest
 from opendata import cli, releases, summary
 from opendata.problems import Problem
 
-from gitrepo import DATES, commit, copy_project, git, read_rows, set_version, write_rows
-from support import csv_path
+from gitrepo import (
+    DATES,
+    bump,
+    commit,
+    copy_project,
+    git,
+    read_rows,
+    set_version,
+    version,
+    write_rows,
+)
+from support import ROOT, csv_path
 
 HOSTILE_NAME = "LPK Hasna Jaya Sejahtera | `cabang` <b>Serang</b> [x](javascript:alert(1))"
+
+
+BASE = version(ROOT, "lpks")      # the real registry's version, on main
+NEW = bump(BASE)                   # the pull request's
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +45,7 @@ def pull_request(tmp_path_factory):
     added = {**rows[-1], "id": "lpk_uji_baru", "nama": "LPK Uji <script>alert(1)</script>",
              "catatan": "Catatan " + "panjang " * 40}
     write_rows(file, header, [*rows, added])
-    set_version(root, "lpks", "1.1.0", released=DATES[1][:10])   # as `opendata release` does
+    set_version(root, "lpks", NEW, released=DATES[1][:10])   # as `opendata release` does
     commit(root, "Usulan: satu LPK ditambah", DATES[1])
     return root, removed
 
@@ -58,7 +72,7 @@ def test_the_job_summary_has_the_validation_and_the_rows_that_changed(pull_reque
     assert code == 0
     lines = out.splitlines()
     assert lines[:3] == ["## Validasi / Validation", "", "✅ Semua 7 dataset sah. / All 7 datasets are valid."]
-    assert lines[lines.index("### lpks (1.0.0 → 1.1.0)") + 2] == (
+    assert lines[lines.index(f"### lpks ({BASE} → {NEW})") + 2] == (
         "1 baris ditambah, 1 baris dihapus, 1 baris diubah. / "
         "1 row(s) added, 1 row(s) removed, 1 row(s) changed.")
     table = [line for line in lines if line.startswith("| ")]
@@ -88,7 +102,7 @@ def md_plain(text: str) -> str:
 
 def test_a_failing_validation_is_in_the_summary(pull_request, opendata, tmp_path):
     root, _ = pull_request
-    set_version(root, "lpks", "1.0.0", notes=False)       # rows changed, version not raised
+    set_version(root, "lpks", BASE, notes=False)          # rows changed, version not raised
     try:
         code, out, _ = opendata("diff", "--root", str(root), "--base", "main", "--markdown")
     finally:
@@ -98,8 +112,8 @@ def test_a_failing_validation_is_in_the_summary(pull_request, opendata, tmp_path
     assert lines[2].startswith("❌ 1 masalah di 1 berkas.")
     header, rule, row = lines[4:7]
     assert cells(header) == ["Berkas / File", "Masalah / Problem", "Yang harus dilakukan / What to do"]
-    assert cells(row)[0] == "`datasets/lpks/lpks.csv`" and "1.0.0" in cells(row)[1]
-    assert "### lpks (1.0.0)" in lines
+    assert cells(row)[0] == "`datasets/lpks/lpks.csv`" and BASE in cells(row)[1]
+    assert f"### lpks ({BASE})" in lines
 
 
 def test_the_text_diff_for_a_terminal(pull_request, opendata):
@@ -108,7 +122,7 @@ def test_the_text_diff_for_a_terminal(pull_request, opendata):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("Data changes against main (")
-    assert lines[1] == "lpks 1.0.0 → 1.1.0: 1 row(s) added, 1 row(s) removed, 1 row(s) changed."
+    assert lines[1] == f"lpks {BASE} → {NEW}: 1 row(s) added, 1 row(s) removed, 1 row(s) changed."
     assert lines[2:4] == ["  + lpk_uji_baru", f"  - {removed['id']}"]
     assert lines[4].startswith("  ~ lpk_hasna_jaya_sejahtera nama: 'LPK Hasna Jaya Sejahtera' → 'LPK Hasna")
     assert len(lines) == 5
