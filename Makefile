@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SITE   := $(VENV)/bin/opendata
 
-.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean
+.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean import
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -38,6 +38,11 @@ validate: install ## check every dataset and its history; one table of problems
 
 site: install ## validate and build the site into site/
 	$(SITE) build
+
+import: install ## FILE=… DATASET=…: the office's .xlsx or CSV → the dataset's CSV, changes shown first
+	@test -n "$(FILE)" -a -n "$(DATASET)" || { \
+	  echo 'usage: make import FILE=kantor.xlsx DATASET=nama [ARGS="--decimal-comma --yes"]'; exit 2; }
+	$(SITE) import "$(FILE)" --dataset "$(DATASET)" $(ARGS)
 
 browser: ## install Debian's chromium for the browser tests when it is missing
 	@test -x $(CHROMIUM) || { \

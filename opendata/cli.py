@@ -3,6 +3,8 @@
     opendata validate [--root DIR] [--lang both|id|en] [--json]
     opendata build    [--root DIR] [--out DIR] [--lang both|id|en]
     opendata serve    [--root DIR] [--port 8000]
+    opendata import   FILE --dataset NAME [--sheet S] [--decimal-comma|--decimal-dot]
+                      [--date-format dd/mm/yyyy|mm/dd/yyyy] [--yes] [--root DIR]
 
 `--root` is the folder that holds datasets/ and schemas/ (default: the current folder).
 Every stage lives in this package; `pipeline.py` knows their order.
@@ -72,8 +74,17 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from . import importer, project
+
+    options = importer.Options(sheet=args.sheet, decimal=args.decimal,
+                               date_order={"dd/mm/yyyy": "dmy", "mm/dd/yyyy": "mdy"}.get(args.date_format))
+    return importer.run(project.load(args.root), args.dataset, Path(args.file).resolve(), options,
+                        yes=args.yes, choice=args.lang, label=args.file)
+
+
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve,
-            "archive": cmd_archive}
+            "archive": cmd_archive, "import": cmd_import}
 
 
 def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
@@ -89,13 +100,32 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="serve the built site on localhost")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--dir", help="the built site (default: ROOT/site)")
-    for cmd in (validate_cmd, build_cmd):
+    import_cmd = _import_parser(commands)
+    for cmd in (validate_cmd, build_cmd, import_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
-    for cmd in (validate_cmd, build_cmd, serve_cmd, archive_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, archive_cmd, import_cmd):
         cmd.add_argument("--root", type=Path, default=default_root or Path.cwd(),
                          help="the folder holding datasets/ and schemas/ (default: here)")
     return main_parser
+
+
+def _import_parser(commands):
+    cmd = commands.add_parser(
+        "import", help="write a dataset's CSV from an .xlsx or CSV file, after showing the changes")
+    cmd.add_argument("file", metavar="FILE", help="the .xlsx workbook or CSV file")
+    cmd.add_argument("--dataset", required=True, metavar="NAME", help="the dataset (a folder of datasets/)")
+    cmd.add_argument("--sheet", help="the workbook's sheet (default: the first)")
+    decimal = cmd.add_mutually_exclusive_group()
+    for flag, mark, text in (("--decimal-comma", ",", "1.234,5: comma decimal, dot thousands"),
+                             ("--thousands-dot", ",", "the same as --decimal-comma"),
+                             ("--decimal-dot", ".", "1,234.5: dot decimal, comma thousands"),
+                             ("--thousands-comma", ".", "the same as --decimal-dot")):
+        decimal.add_argument(flag, dest="decimal", action="store_const", const=mark, help=text)
+    cmd.add_argument("--date-format", choices=("dd/mm/yyyy", "mm/dd/yyyy"),
+                     help="the order of day and month when the file does not settle it")
+    cmd.add_argument("--yes", action="store_true", help="write without asking")
+    return cmd
 
 
 def main(argv=None, default_root: Path | None = None) -> int:
