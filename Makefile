@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SITE   := $(VENV)/bin/opendata
 
-.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean import
+.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean import release
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -43,6 +43,11 @@ import: install ## FILE=… DATASET=…: the office's .xlsx or CSV → the datas
 	@test -n "$(FILE)" -a -n "$(DATASET)" || { \
 	  echo 'usage: make import FILE=kantor.xlsx DATASET=nama [ARGS="--decimal-comma --yes"]'; exit 2; }
 	$(SITE) import "$(FILE)" --dataset "$(DATASET)" $(ARGS)
+
+release: install ## DATASET=…: the next version, its notes, date and archive, for the pull request
+	@test -n "$(DATASET)" || { \
+	  echo 'usage: make release DATASET=nama [ARGS="--notes-id … --notes-en …"]'; exit 2; }
+	$(SITE) release "$(DATASET)" $(ARGS)
 
 browser: ## install Debian's chromium for the browser tests when it is missing
 	@test -x $(CHROMIUM) || { \

@@ -5,6 +5,8 @@
     opendata serve    [--root DIR] [--port 8000]
     opendata import   FILE --dataset NAME [--sheet S] [--decimal-comma|--decimal-dot]
                       [--date-format dd/mm/yyyy|mm/dd/yyyy] [--yes] [--root DIR]
+    opendata release  NAME [--notes-id TEXT --notes-en TEXT] [--date YYYY-MM-DD]
+                      [--level major|minor|patch] [--yes] [--root DIR]
 
 `--root` is the folder that holds datasets/ and schemas/ (default: the current folder).
 Every stage lives in this package; `pipeline.py` knows their order.
@@ -83,8 +85,16 @@ def cmd_import(args) -> int:
                         yes=args.yes, choice=args.lang, label=args.file)
 
 
+def cmd_release(args) -> int:
+    from . import project, releasing
+
+    notes = {"id": args.notes_id, "en": args.notes_en}
+    return releasing.run(project.load(args.root), args.name, notes, date=args.date,
+                         level=args.level, yes=args.yes, choice=args.lang)
+
+
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve,
-            "archive": cmd_archive, "import": cmd_import}
+            "archive": cmd_archive, "import": cmd_import, "release": cmd_release}
 
 
 def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
@@ -100,11 +110,11 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="serve the built site on localhost")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--dir", help="the built site (default: ROOT/site)")
-    import_cmd = _import_parser(commands)
-    for cmd in (validate_cmd, build_cmd, import_cmd):
+    import_cmd, release_cmd = _import_parser(commands), _release_parser(commands)
+    for cmd in (validate_cmd, build_cmd, import_cmd, release_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
-    for cmd in (validate_cmd, build_cmd, serve_cmd, archive_cmd, import_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, archive_cmd, import_cmd, release_cmd):
         cmd.add_argument("--root", type=Path, default=default_root or Path.cwd(),
                          help="the folder holding datasets/ and schemas/ (default: here)")
     return main_parser
@@ -124,6 +134,19 @@ def _import_parser(commands):
         decimal.add_argument(flag, dest="decimal", action="store_const", const=mark, help=text)
     cmd.add_argument("--date-format", choices=("dd/mm/yyyy", "mm/dd/yyyy"),
                      help="the order of day and month when the file does not settle it")
+    cmd.add_argument("--yes", action="store_true", help="write without asking")
+    return cmd
+
+
+def _release_parser(commands):
+    cmd = commands.add_parser(
+        "release", help="propose a dataset's next version; write it, its notes and its archive")
+    cmd.add_argument("name", metavar="NAME", help="the dataset")
+    cmd.add_argument("--notes-id", help="release notes for readers, in Indonesian")
+    cmd.add_argument("--notes-en", help="release notes for readers, in English")
+    cmd.add_argument("--date", help="the release date, YYYY-MM-DD (default: today)")
+    cmd.add_argument("--level", choices=("major", "minor", "patch"),
+                     help="release at this level (not lower than the change needs)")
     cmd.add_argument("--yes", action="store_true", help="write without asking")
     return cmd
 
