@@ -88,6 +88,7 @@ def every_page(site: Site, lang: str) -> list[Page]:
         pages += release_pages(site, dataset, lang)
     if site.directory is not None:
         pages += directory_pages(site, site.directory, lang)
+    pages += [quality_page(site, lang)]
     return pages
 
 
@@ -229,6 +230,20 @@ def _city_chart(site: Site, found: Directory, lang: str) -> Rendered | None:
     """The chart the declaration names as the city-wide coverage chart, when it exists."""
     wanted = found.declaration.get("coverage_chart")
     return next((c for c in site.charts_of(lang, found.name) if c.id == wanted), None)
+
+
+def quality_page(site: Site, lang: str) -> Page:
+    """Kualitas data: every dataset's figures of quality, computed from its rows."""
+    from . import quality
+    from .figures import SOURCE_COLUMNS
+
+    return Page(paths.quality_page(), lang, i18n.t("page.quality", lang), "quality", (
+        S("sections/quality.html", dict(
+            site=site, items=quality.build(site), json=paths.quality_api(),
+            kind_column=quality.SOURCE_KIND_COLUMN, preferred_column=quality.PREFERRED_COLUMN,
+            confidence_column=SOURCE_COLUMNS[3], host_kinds=quality.HOST_KINDS,
+            other=quality.OTHER)),
+    ), description=i18n.t("quality.lead", lang), nav="page.quality")
 
 
 def navigation(pages: list[Page]) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from . import (
     project,
     publication,
     publish,
+    quality,
     render,
 )
 from .problems import BuildError
@@ -74,6 +75,7 @@ def static_files(site: pages.Site) -> dict[str, bytes]:
     return {
         **publication.static(site.published),
         **linked.static(site.published),
+        **quality.static(site),
         **feeds.feeds(site.published, head),
         **charts.static(site.charts),
         **assets(),
