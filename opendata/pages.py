@@ -50,6 +50,7 @@ class Site:
     directory: Directory | None
     updated: dict             # dataset name → date of its last commit (or None)
     repository: str | None    # where readers report corrections
+    reference: str | None = None   # HEAD's commit date: the release calendar's "today"
 
     @property
     def site_url(self) -> str:
@@ -88,7 +89,7 @@ def every_page(site: Site, lang: str) -> list[Page]:
         pages += release_pages(site, dataset, lang)
     if site.directory is not None:
         pages += directory_pages(site, site.directory, lang)
-    pages += [quality_page(site, lang)]
+    pages += [quality_page(site, lang), calendar_page(site, lang)]
     return pages
 
 
@@ -244,6 +245,19 @@ def quality_page(site: Site, lang: str) -> Page:
             confidence_column=SOURCE_COLUMNS[3], host_kinds=quality.HOST_KINDS,
             other=quality.OTHER)),
     ), description=i18n.t("quality.lead", lang), nav="page.quality")
+
+
+def calendar_page(site: Site, lang: str) -> Page:
+    """Jadwal rilis: update frequency, last release and next update, overdue ones flagged."""
+    from . import schedule
+
+    return Page(paths.calendar_page(), lang, i18n.t("page.calendar", lang), "calendar", (
+        S("sections/calendar.html", dict(
+            site=site, entries=schedule.build(site.catalog, {
+                d.name: site.published.current(d.name).date for d in site.catalog.datasets},
+                site.reference),
+            reference=site.reference, dcat=paths.DCAT)),
+    ), description=i18n.t("calendar.lead", lang), nav="page.calendar")
 
 
 def navigation(pages: list[Page]) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ HOME = "index.md"
 CATALOG = "katalog.md"
 ABOUT = "tentang.md"
 QUALITY = "kualitas.md"
+CALENDAR = "jadwal-rilis.md"
 DATAPACKAGE = "datapackage.json"
 DCAT = "dcat.jsonld"
 
@@ -103,6 +104,11 @@ def area_page(areas: str, slug: str) -> str:
 def quality_page() -> str:
     """Kualitas data: every dataset's completeness, confidence, sources and coverage."""
     return QUALITY
+
+
+def calendar_page() -> str:
+    """Jadwal rilis: how often each dataset is updated and when the next version is due."""
+    return CALENDAR
 
 
 def page_url(page: str) -> str:

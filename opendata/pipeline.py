@@ -66,6 +66,7 @@ def assemble(checked: Validated, active: project.Project) -> pages.Site:
         updated={d.name: history.last_changed(active.root, d.csv_file, d.metadata_file,
                                               d.schema_file) for d in catalog.datasets},
         repository=active.repository,
+        reference=history.head_date(active.root),
     )
 
 

@@ -1,16 +1,21 @@
-"""The pages for the office and its readers: data quality (Kualitas data, and as JSON), in both
-languages, computed from the data. Rows added here are synthetic."""
+"""The pages for the office and its readers: data quality (Kualitas data, and as JSON) and the
+release calendar (Jadwal rilis), in both languages, computed from the data. Rows added here
+are synthetic."""
 
 from __future__ import annotations
 
 import html
 import json
+import re
 
-from opendata import i18n, project, quality
+import pytest
+
+from opendata import i18n, pages, pipeline, project, quality, render, schedule
 from opendata.catalog import from_bytes, load_catalog, load_dataset
+from opendata.validate import validate
 
-from gitrepo import read_rows, write_rows
-from support import ROOT, csv_path
+from gitrepo import commit, git, read_rows, write_rows
+from support import ROOT, csv_path, metadata_path
 
 
 def lpks_quality(root):
@@ -75,3 +80,65 @@ def test_the_quality_page_and_its_json_in_both_languages(built_site):
         page = html.unescape((built_site / prefix / "kualitas/index.html").read_text(encoding="utf-8"))
         assert words in page and "api/kualitas.json" in page
         assert i18n.t("quality.rule_kind_host", lang) in page
+
+
+def test_next_update_is_validated_as_a_real_date(project_copy):
+    meta = metadata_path(project_copy, "lpks")
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("\nkeywords:", "\nnext_update: '2026-02-30'\nkeywords:"), encoding="utf-8")
+    assert [(p.file, p.column, p.code) for p in validate(load_catalog(project_copy))] == \
+        [("datasets/lpks/metadata.yml", "next_update", "date_impossible")]
+    meta.write_text(text.replace("\nkeywords:", "\nnext_update: 2026-3-1\nkeywords:"), encoding="utf-8")
+    found = [(p.column, p.code) for p in validate(load_catalog(project_copy))]
+    assert ("next_update", "metadata_invalid") in found and {c for c, _ in found} == {"next_update"}
+
+
+def test_overdue_is_judged_against_the_head_commit_not_the_clock():
+    assert schedule.status("tahunan", "2024-01-01", "2024-01-15") == schedule.OVERDUE
+    assert schedule.status("tahunan", "2024-01-15", "2024-01-15") == schedule.DUE
+    assert schedule.status("tahunan", "2024-06-30", None) == schedule.UNKNOWN
+    assert schedule.status("tidak_diperbarui", None, "2024-01-15") == schedule.NOT_UPDATED
+    assert schedule.status("bulanan", None, "2024-01-15") == schedule.UNDECLARED
+
+
+@pytest.mark.build
+def test_the_calendar_flags_overdue_datasets_in_both_languages(project_copy):
+    for name, due in (("lpks", "2024-01-01"), ("indikator", "2024-06-30")):
+        meta = metadata_path(project_copy, name)
+        meta.write_text(meta.read_text(encoding="utf-8").replace(
+            "\nkeywords:", f'\nnext_update: "{due}"\nkeywords:', 1), encoding="utf-8")
+    git(project_copy, "init", "-q", "-b", "main")
+    commit(project_copy, "jadwal", "2024-01-15T10:00:00+07:00")
+    active = project.load(project_copy)
+    with active.activate():
+        site = pipeline.assemble(pipeline.load_valid(active), active)
+        assert site.reference == "2024-01-15"
+        for lang, overdue, scheduled, pending in (
+                ("id", "terlambat", "terjadwal", "belum dijadwalkan"),
+                ("en", "overdue", "scheduled", "not scheduled")):
+            page = pages.calendar_page(site, lang)
+            text = html.unescape(render.page(page))
+            rows = {m.group(1): m.group(2) for m in re.finditer(r'<tr id="([a-z_]+)">(.*?)</tr>', text, re.S)}
+            assert set(rows) == {d.name for d in site.catalog.datasets}
+            assert list(rows)[:2] == ["lpks", "indikator"]          # due first, soonest first
+            assert f"<strong>{overdue}</strong>" in rows["lpks"]
+            assert scheduled in rows["indikator"] and "<strong>" not in rows["indikator"]
+            assert pending in rows["bidang"]
+            assert i18n.t("calendar.overdue_count", lang, count="1") in text
+            assert page.nav == "page.calendar"
+
+
+def test_dcat_carries_every_datasets_update_frequency(built_site):
+    from opendata.linked import EU, FREQUENCY
+
+    catalogue = json.loads((built_site / "dcat.jsonld").read_text(encoding="utf-8"))
+    declared = {d.name: d.metadata["update_frequency"] for d in load_catalog(ROOT).datasets}
+    found = {d["dct:identifier"]: d["dct:accrualPeriodicity"]["@id"] for d in catalogue["dcat:dataset"]}
+    assert found == {name: f"{EU}frequency/{FREQUENCY[code]}" for name, code in declared.items()}
+
+
+def test_the_new_pages_are_in_the_navigation_before_about(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('class="md-nav md-nav--primary"'):]
+    places = [nav.index(f'href="{target}/"') for target in ("kualitas", "jadwal-rilis", "tentang")]
+    assert places == sorted(places)
