@@ -89,7 +89,7 @@ def every_page(site: Site, lang: str) -> list[Page]:
         pages += release_pages(site, dataset, lang)
     if site.directory is not None:
         pages += directory_pages(site, site.directory, lang)
-    pages += [quality_page(site, lang), calendar_page(site, lang)]
+    pages += [quality_page(site, lang), calendar_page(site, lang), guide_page(site, lang)]
     return pages
 
 
@@ -258,6 +258,17 @@ def calendar_page(site: Site, lang: str) -> Page:
                 site.reference),
             reference=site.reference, dcat=paths.DCAT)),
     ), description=i18n.t("calendar.lead", lang), nav="page.calendar")
+
+
+def guide_page(site: Site, lang: str) -> Page:
+    """Panduan staf data: from an Excel file to a release, and what every error means."""
+    from . import guide
+
+    import_errors, validate_errors = guide.errors(lang)
+    return Page(paths.guide_page(), lang, i18n.t("page.guide", lang), "guide", (
+        S("sections/guide.html", dict(site=site, import_errors=import_errors,
+                                      validate_errors=validate_errors)),
+    ), description=i18n.t("guide.lead", lang), nav="page.guide")
 
 
 def navigation(pages: list[Page]) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ CATALOG = "katalog.md"
 ABOUT = "tentang.md"
 QUALITY = "kualitas.md"
 CALENDAR = "jadwal-rilis.md"
+GUIDE = "panduan.md"
 DATAPACKAGE = "datapackage.json"
 DCAT = "dcat.jsonld"
 
@@ -109,6 +110,11 @@ def quality_page() -> str:
 def calendar_page() -> str:
     """Jadwal rilis: how often each dataset is updated and when the next version is due."""
     return CALENDAR
+
+
+def guide_page() -> str:
+    """Panduan staf data: from an Excel file to a published release."""
+    return GUIDE
 
 
 def page_url(page: str) -> str:

@@ -1,6 +1,6 @@
-"""The pages for the office and its readers: data quality (Kualitas data, and as JSON) and the
-release calendar (Jadwal rilis), in both languages, computed from the data. Rows added here
-are synthetic."""
+"""The pages for the office and its readers: data quality (Kualitas data, and as JSON), the
+release calendar (Jadwal rilis) and the guide for data staff (Panduan staf data), in both
+languages, computed from the data. Rows added here are synthetic."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from opendata import i18n, pages, pipeline, project, quality, render, schedule
+from opendata import guide, i18n, pages, pipeline, project, quality, render, schedule
 from opendata.catalog import from_bytes, load_catalog, load_dataset
 from opendata.validate import validate
 
 from gitrepo import commit, git, read_rows, write_rows
-from support import ROOT, csv_path, metadata_path
+from support import LANGUAGES, ROOT, csv_path, metadata_path
 
 
 def lpks_quality(root):
@@ -137,8 +137,41 @@ def test_dcat_carries_every_datasets_update_frequency(built_site):
     assert found == {name: f"{EU}frequency/{FREQUENCY[code]}" for name, code in declared.items()}
 
 
+def test_the_guide_lists_every_error_from_the_catalogue(project_copy):
+    """Generated, so it cannot drift: a code added to a site's messages shows up in the guide."""
+    (project_copy / "messages.yml").write_text(
+        (project_copy / "messages.yml").read_text(encoding="utf-8")
+        + 'problem.uji_baru: {id: "Masalah uji {cell}.", en: "A test problem {cell}."}\n'
+        + 'action.uji_baru: {id: "Perbaiki uji.", en: "Fix the test."}\n', encoding="utf-8")
+    active = project.load(project_copy)
+    with active.activate():
+        for lang in LANGUAGES:
+            imported, validated = guide.errors(lang)
+            codes = [e.code for e in imported + validated]
+            expected = [k[len("problem."):] for k in i18n.catalogue() if k.startswith("problem.")]
+            assert sorted(codes) == sorted(expected)
+            assert all(c.startswith("import_") for c in (e.code for e in imported))
+            assert {"import_number_ambiguous", "import_formula"} <= {e.code for e in imported}
+            assert {"release_changed", "release_notes_missing", "csv_semicolon"} <= \
+                {e.code for e in validated}
+            test = next(e for e in validated if e.code == "uji_baru")
+            assert (test.problem, test.action) == (("Masalah uji …." if lang == "id" else "A test problem …."),
+                                                   ("Perbaiki uji." if lang == "id" else "Fix the test."))
+
+
+def test_the_guide_page_gives_the_commands_in_both_languages(built_site):
+    for prefix, words in (("", ("Panduan staf data", "--dataset &lt;nama&gt;", "Arti setiap pesan")),
+                          ("en/", ("Guide for data staff", "--dataset &lt;name&gt;", "What each message means"))):
+        page = (built_site / prefix / "panduan/index.html").read_text(encoding="utf-8")
+        for text in (*words, "opendata import", "opendata validate", "opendata release",
+                     "make import FILE=", "make release DATASET=", "git push -u origin HEAD",
+                     "--decimal-comma", "--date-format dd/mm/yyyy", 'id="import_number_ambiguous"',
+                     'id="release_notes_missing"', "Details → Summary"):
+            assert text in page, (prefix, text)
+
+
 def test_the_new_pages_are_in_the_navigation_before_about(built_site):
     home = (built_site / "index.html").read_text(encoding="utf-8")
     nav = home[home.index('class="md-nav md-nav--primary"'):]
-    places = [nav.index(f'href="{target}/"') for target in ("kualitas", "jadwal-rilis", "tentang")]
+    places = [nav.index(f'href="{target}/"') for target in ("kualitas", "jadwal-rilis", "panduan", "tentang")]
     assert places == sorted(places)
