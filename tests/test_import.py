@@ -163,6 +163,9 @@ def test_the_cli_writes_the_canonical_csv_after_showing_the_changes(tmp_path, ca
     assert "written. Next: opendata validate, then opendata release uji." in capsys.readouterr().out
     assert main([*args, "--yes"]) == 0
     assert "Nothing changes" in capsys.readouterr().out
+    (root / "datasets/uji/metadata.yml").write_text("name: [broken\n")   # the CSV is still read
+    assert main([*args, "--yes"]) == 0
+    assert "Nothing changes" in capsys.readouterr().out
 
 
 def refused(root, file, capsys, *flags) -> str:

@@ -29,7 +29,7 @@ from .. import i18n, releases
 from ..catalog import Dataset, load_dataset
 from ..problems import Problem
 from ..project import Project
-from ..table import Table, converter
+from ..table import Table, Unreadable, converter, read_csv
 from . import cells, read
 
 MAX_LISTED = 200   # changed rows printed one by one; the rest are counted
@@ -139,14 +139,19 @@ def prepare(project: Project, name: str, path: Path, options: Options = Options(
 
 
 def _current(project: Project, name: str, schema: dict) -> Dataset:
-    """The dataset as it is (empty when its CSV does not exist or cannot be read)."""
+    """The dataset as it is: its CSV even when its metadata is broken, no rows when the CSV
+    does not exist or cannot be read."""
     dataset, _ = load_dataset(project, name)
     if dataset is not None:
         return dataset
-    header = tuple(f["name"] for f in schema["fields"])
-    return Dataset(name=name, metadata={}, schema=schema,
-                   table=Table(header, (), tuple(schema["fields"])), csv_bytes=b"",
-                   csv_file=project.relative(project.csv_path(name)), metadata_file="",
+    path = project.csv_path(name)
+    data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+    try:
+        table = read_csv(data, schema["fields"])
+    except Unreadable:
+        table = Table(tuple(f["name"] for f in schema["fields"]), (), tuple(schema["fields"]))
+    return Dataset(name=name, metadata={}, schema=schema, table=table, csv_bytes=data,
+                   csv_file=project.relative(path), metadata_file="",
                    schema_file=project.relative(project.schema_path(name)))
 
 
