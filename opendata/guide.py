@@ -1,5 +1,9 @@
 """The guide for data staff (*Panduan staf data*): the errors it explains come from the message
-catalogue itself, one line per code, so the guide cannot drift from what the commands print."""
+catalogue itself, one line per code, so the guide cannot drift from what the commands print.
+
+A message is split into text and identifiers (`temporal.column`, `sumber_url`, `--yes`):
+the page shows identifiers as code, marked as no language, since they are the same words in
+every language."""
 
 from __future__ import annotations
 
@@ -9,14 +13,16 @@ from dataclasses import dataclass
 from . import i18n
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+IDENTIFIER = re.compile(r"--[a-z][a-z-]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\.[a-z_…]{2,})*"
+                        r"|[a-z_]{2,}(?:\.[a-z_…]{2,})+")
 IMPORT_PREFIX = "import_"
 
 
 @dataclass(frozen=True)
 class Explained:
     code: str
-    problem: str              # what is wrong, its {placeholders} shown as "…"
-    action: str               # what to do
+    problem: tuple[tuple[str, bool], ...]   # (text, is an identifier): what is wrong, its
+    action: tuple[tuple[str, bool], ...]    # {placeholders} shown as "…"; what to do
 
 
 def errors(lang: str) -> tuple[tuple[Explained, ...], tuple[Explained, ...]]:
@@ -31,5 +37,11 @@ def errors(lang: str) -> tuple[tuple[Explained, ...], tuple[Explained, ...]]:
             tuple(e for e in found if not e.code.startswith(IMPORT_PREFIX)))
 
 
-def _plain(text: str) -> str:
-    return PLACEHOLDER.sub("…", str(text))
+def _plain(text: str) -> tuple[tuple[str, bool], ...]:
+    text = PLACEHOLDER.sub("…", str(text))
+    parts, position = [], 0
+    for match in IDENTIFIER.finditer(text):
+        parts += [(text[position:match.start()], False), (match.group(0), True)]
+        position = match.end()
+    parts.append((text[position:], False))
+    return tuple(part for part in parts if part[0])

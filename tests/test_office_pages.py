@@ -155,8 +155,13 @@ def test_the_guide_lists_every_error_from_the_catalogue(project_copy):
             assert {"release_changed", "release_notes_missing", "csv_semicolon"} <= \
                 {e.code for e in validated}
             test = next(e for e in validated if e.code == "uji_baru")
-            assert (test.problem, test.action) == (("Masalah uji …." if lang == "id" else "A test problem …."),
-                                                   ("Perbaiki uji." if lang == "id" else "Fix the test."))
+            assert (test.problem, test.action) == (
+                (("Masalah uji …." if lang == "id" else "A test problem ….", False),),
+                (("Perbaiki uji." if lang == "id" else "Fix the test.", False),))
+        temporal = next(e for e in guide.errors("id")[1] if e.code == "temporal_column_unknown")
+        assert temporal.problem[0] == ("temporal.column", True)     # an identifier, not Indonesian
+        assert ("--decimal-comma", True) in next(e for e in guide.errors("en")[0]
+                                                  if e.code == "import_decimal_conflict").action
 
 
 def test_the_guide_page_gives_the_commands_in_both_languages(built_site):
