@@ -187,8 +187,10 @@ def run(project: Project, name: str, notes: dict | None = None, date: str | None
             out(both("release_cmd.nothing", name=name, version=proposal.base or dataset.version)
                 if proposal.level is None else both("release_cmd.refused"))
             return 0 if proposal.level is None else 1
-        out(both("release_cmd.proposal", name=name, old=proposal.base or "—", new=proposal.version,
-                 level=both(f"release_cmd.level_{proposal.level}")))
+        out(" / ".join(i18n.t("release_cmd.proposal", lang, name=name, old=proposal.base or "—",
+                              new=proposal.version,
+                              level=i18n.t(f"release_cmd.level_{proposal.level}", lang))
+                       for lang in languages(choice)))
         for key, params in proposal.reasons:
             out("  " + both(key, **params))
         problems = blocking(project, dataset)
