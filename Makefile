@@ -13,7 +13,7 @@ SITE   := $(VENV)/bin/opendata
 # `make validate` prints text for people; CI passes VALIDATE_FORMAT=github for annotations
 VALIDATE_FORMAT ?= text
 
-.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean
+.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean import release
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -40,6 +40,16 @@ validate: install ## check every dataset and its history; one line per problem (
 
 site: install ## validate and build the site into site/
 	$(SITE) build
+
+import: install ## FILE=… DATASET=…: the office's .xlsx or CSV → the dataset's CSV, changes shown first
+	@test -n "$(FILE)" -a -n "$(DATASET)" || { \
+	  echo 'usage: make import FILE=kantor.xlsx DATASET=nama [ARGS="--decimal-comma --yes"]'; exit 2; }
+	$(SITE) import "$(FILE)" --dataset "$(DATASET)" $(ARGS)
+
+release: install ## DATASET=…: the next version, its notes, date and archive, for the pull request
+	@test -n "$(DATASET)" || { \
+	  echo 'usage: make release DATASET=nama [ARGS="--notes-id … --notes-en …"]'; exit 2; }
+	$(SITE) release "$(DATASET)" $(ARGS)
 
 browser: ## install Debian's chromium for the browser tests when it is missing
 	@test -x $(CHROMIUM) || { \

@@ -6,6 +6,8 @@ A thin wrapper around the `opendata` command line, with this folder as the root:
     python build.py validate [--lang both|id|en] [--json]
     python build.py build    [--out site] [--lang both|id|en]
     python build.py serve    [--port 8000]
+    python build.py import   FILE --dataset NAME [--sheet S] [--decimal-comma] [--yes] ...
+    python build.py release  NAME [--notes-id TEXT --notes-en TEXT] [--date YYYY-MM-DD] [--yes]
 """
 
 import sys

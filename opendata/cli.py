@@ -5,6 +5,10 @@
     opendata serve    [--root DIR] [--port 8000]
     opendata diff     [--root DIR] --base REF [--markdown [--artifact NAME]] [--lang both|id|en]
     opendata add-row  [--root DIR] --dataset NAME [--set COLUMN=VALUE ...] [--dry-run] ISSUE
+    opendata import   FILE --dataset NAME [--sheet S] [--decimal-comma|--decimal-dot]
+                      [--date-format dd/mm/yyyy|mm/dd/yyyy] [--yes] [--root DIR]
+    opendata release  NAME [--notes-id TEXT --notes-en TEXT] [--date YYYY-MM-DD]
+                      [--level major|minor|patch] [--yes] [--root DIR]
 
 `--root` is the folder that holds datasets/ and schemas/ (default: the current folder).
 Every stage lives in this package; `pipeline.py` knows their order.
@@ -93,8 +97,26 @@ def cmd_add_row(args) -> int:
     return add_row.command(args)
 
 
+def cmd_import(args) -> int:
+    from . import importer, project
+
+    options = importer.Options(sheet=args.sheet, decimal=args.decimal,
+                               date_order={"dd/mm/yyyy": "dmy", "mm/dd/yyyy": "mdy"}.get(args.date_format))
+    return importer.run(project.load(args.root), args.dataset, Path(args.file).resolve(), options,
+                        yes=args.yes, choice=args.lang, label=args.file)
+
+
+def cmd_release(args) -> int:
+    from . import project, releasing
+
+    notes = {"id": args.notes_id, "en": args.notes_en}
+    return releasing.run(project.load(args.root), args.name, notes, date=args.date,
+                         level=args.level, yes=args.yes, choice=args.lang)
+
+
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
-            "add-row": cmd_add_row, "archive": cmd_archive}
+            "add-row": cmd_add_row, "archive": cmd_archive, "import": cmd_import,
+            "release": cmd_release}
 
 
 def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
@@ -125,13 +147,46 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
                          help="a cell the form does not ask (the key, the confidence); repeatable")
     add_cmd.add_argument("--form", help="the issue form (default: the one whose labels match)")
     add_cmd.add_argument("--dry-run", action="store_true", help="print the row, write nothing")
-    for cmd in (validate_cmd, build_cmd, diff_cmd, add_cmd):
+    import_cmd, release_cmd = _import_parser(commands), _release_parser(commands)
+    for cmd in (validate_cmd, build_cmd, diff_cmd, add_cmd, import_cmd, release_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
-    for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd, add_cmd, archive_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd, add_cmd, archive_cmd, import_cmd,
+                release_cmd):
         cmd.add_argument("--root", type=Path, default=default_root or Path.cwd(),
                          help="the folder holding datasets/ and schemas/ (default: here)")
     return main_parser
+
+
+def _import_parser(commands):
+    cmd = commands.add_parser(
+        "import", help="write a dataset's CSV from an .xlsx or CSV file, after showing the changes")
+    cmd.add_argument("file", metavar="FILE", help="the .xlsx workbook or CSV file")
+    cmd.add_argument("--dataset", required=True, metavar="NAME", help="the dataset (a folder of datasets/)")
+    cmd.add_argument("--sheet", help="the workbook's sheet (default: the first)")
+    decimal = cmd.add_mutually_exclusive_group()
+    for flag, mark, text in (("--decimal-comma", ",", "1.234,5: comma decimal, dot thousands"),
+                             ("--thousands-dot", ",", "the same as --decimal-comma"),
+                             ("--decimal-dot", ".", "1,234.5: dot decimal, comma thousands"),
+                             ("--thousands-comma", ".", "the same as --decimal-dot")):
+        decimal.add_argument(flag, dest="decimal", action="store_const", const=mark, help=text)
+    cmd.add_argument("--date-format", choices=("dd/mm/yyyy", "mm/dd/yyyy"),
+                     help="the order of day and month when the file does not settle it")
+    cmd.add_argument("--yes", action="store_true", help="write without asking")
+    return cmd
+
+
+def _release_parser(commands):
+    cmd = commands.add_parser(
+        "release", help="propose a dataset's next version; write it, its notes and its archive")
+    cmd.add_argument("name", metavar="NAME", help="the dataset")
+    cmd.add_argument("--notes-id", help="release notes for readers, in Indonesian")
+    cmd.add_argument("--notes-en", help="release notes for readers, in English")
+    cmd.add_argument("--date", help="the release date, YYYY-MM-DD (default: today)")
+    cmd.add_argument("--level", choices=("major", "minor", "patch"),
+                     help="release at this level (not lower than the change needs)")
+    cmd.add_argument("--yes", action="store_true", help="write without asking")
+    return cmd
 
 
 def main(argv=None, default_root: Path | None = None) -> int:

@@ -22,6 +22,13 @@ def last_changed(root: Path, *relpaths: str) -> str | None:
     return out.strip() or None if out is not None else None
 
 
+def head_date(root: Path) -> str | None:
+    """The committer date (YYYY-MM-DD) of HEAD: the build's reference date (the release
+    calendar's "overdue"), never the clock's."""
+    out = git(root, "log", "-1", "--format=%cs", "HEAD")
+    return out.strip() or None if out is not None else None
+
+
 # --- releases: the first-parent history of HEAD, read as bytes where data is concerned -------
 
 def is_repository(root: Path) -> bool:

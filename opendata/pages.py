@@ -50,6 +50,7 @@ class Site:
     directory: Directory | None
     updated: dict             # dataset name → date of its last commit (or None)
     repository: str | None    # where readers report corrections
+    reference: str | None = None   # HEAD's commit date: the release calendar's "today"
 
     @property
     def site_url(self) -> str:
@@ -91,6 +92,7 @@ def every_page(site: Site, lang: str) -> list[Page]:
             pages += figure_pages(site, dataset, release, lang)
     if site.directory is not None:
         pages += directory_pages(site, site.directory, lang)
+    pages += [quality_page(site, lang), calendar_page(site, lang), guide_page(site, lang)]
     return pages
 
 
@@ -269,6 +271,44 @@ def _city_chart(site: Site, found: Directory, lang: str) -> Rendered | None:
     """The chart the declaration names as the city-wide coverage chart, when it exists."""
     wanted = found.declaration.get("coverage_chart")
     return next((c for c in site.charts_of(lang, found.name) if c.id == wanted), None)
+
+
+def quality_page(site: Site, lang: str) -> Page:
+    """Kualitas data: every dataset's figures of quality, computed from its rows."""
+    from . import quality
+    from .figures import SOURCE_COLUMNS
+
+    return Page(paths.quality_page(), lang, i18n.t("page.quality", lang), "quality", (
+        S("sections/quality.html", dict(
+            site=site, items=quality.build(site), json=paths.quality_api(),
+            kind_column=quality.SOURCE_KIND_COLUMN, preferred_column=quality.PREFERRED_COLUMN,
+            confidence_column=SOURCE_COLUMNS[3], host_kinds=quality.HOST_KINDS,
+            other=quality.OTHER)),
+    ), description=i18n.t("quality.lead", lang), nav="page.quality")
+
+
+def calendar_page(site: Site, lang: str) -> Page:
+    """Jadwal rilis: update frequency, last release and next update, overdue ones flagged."""
+    from . import schedule
+
+    return Page(paths.calendar_page(), lang, i18n.t("page.calendar", lang), "calendar", (
+        S("sections/calendar.html", dict(
+            site=site, entries=schedule.build(site.catalog, {
+                d.name: site.published.current(d.name).date for d in site.catalog.datasets},
+                site.reference),
+            reference=site.reference, dcat=paths.DCAT)),
+    ), description=i18n.t("calendar.lead", lang), nav="page.calendar")
+
+
+def guide_page(site: Site, lang: str) -> Page:
+    """Panduan staf data: from an Excel file to a release, and what every error means."""
+    from . import guide
+
+    import_errors, validate_errors = guide.errors(lang)
+    return Page(paths.guide_page(), lang, i18n.t("page.guide", lang), "guide", (
+        S("sections/guide.html", dict(site=site, import_errors=import_errors,
+                                      validate_errors=validate_errors)),
+    ), description=i18n.t("guide.lead", lang), nav="page.guide")
 
 
 def navigation(pages: list[Page]) -> list[tuple[str, str]]:

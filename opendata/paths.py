@@ -22,6 +22,9 @@ LATEST = "latest"
 HOME = "index.md"
 CATALOG = "katalog.md"
 ABOUT = "tentang.md"
+QUALITY = "kualitas.md"
+CALENDAR = "jadwal-rilis.md"
+GUIDE = "panduan.md"
 DATAPACKAGE = "datapackage.json"
 DCAT = "dcat.jsonld"
 
@@ -115,6 +118,21 @@ def area_page(areas: str, slug: str) -> str:
     return f"{segment(areas)}/{segment(slug)}.md"
 
 
+def quality_page() -> str:
+    """Kualitas data: every dataset's completeness, confidence, sources and coverage."""
+    return QUALITY
+
+
+def calendar_page() -> str:
+    """Jadwal rilis: how often each dataset is updated and when the next version is due."""
+    return CALENDAR
+
+
+def guide_page() -> str:
+    """Panduan staf data: from an Excel file to a published release."""
+    return GUIDE
+
+
 def page_url(page: str) -> str:
     """The URL (relative to a language's root) mkdocs gives a Markdown source."""
     if page == HOME:
@@ -173,6 +191,12 @@ def feed_file(lang: str, name: str | None = None) -> str:
 def api_file(name: str | None = None) -> str:
     """The static JSON API: the catalogue, or one dataset."""
     return f"api/{segment(name) if name else 'datasets'}.json"
+
+
+def quality_api() -> str:
+    """The quality page's figures as JSON (beside api_file(name): like `datasets`, the name
+    `kualitas` is taken, so a dataset of that name would clash with it)."""
+    return "api/kualitas.json"
 
 
 def chart_file(lang: str, chart_id: str, ext: str) -> str:

@@ -22,6 +22,7 @@ from . import (
     project,
     publication,
     publish,
+    quality,
     render,
 )
 from .problems import BuildError
@@ -65,6 +66,7 @@ def assemble(checked: Validated, active: project.Project) -> pages.Site:
         updated={d.name: history.last_changed(active.root, d.csv_file, d.metadata_file,
                                               d.schema_file) for d in catalog.datasets},
         repository=active.repository,
+        reference=history.head_date(active.root),
     )
 
 
@@ -74,6 +76,7 @@ def static_files(site: pages.Site) -> dict[str, bytes]:
     return {
         **publication.static(site.published),
         **linked.static(site.published),
+        **quality.static(site),
         **feeds.feeds(site.published, head),
         **charts.static(site.charts),
         **assets(),

@@ -46,7 +46,7 @@ def _date_problems(dataset: Dataset) -> list[Problem]:
     found = [(f"sources/{i}/{key}", source.get(key))
              for i, source in enumerate(sources if isinstance(sources, list) else [])
              if isinstance(source, dict) for key in ("page_date", "accessed")]
-    found.append(("released", dataset.metadata.get("released")))
+    found += [(key, dataset.metadata.get(key)) for key in ("released", "next_update")]
     return [Problem(file=dataset.metadata_file, code="date_impossible", column=where,
                     params={"cell": str(value)[:40]})
             for where, value in found
