@@ -76,8 +76,8 @@ class Rendered:
     title: str
     description: str
     data: ChartData
-    alt: str
-    spec: dict
+    alt: str                      # what the chart shows, without its title (the page says it)
+    spec: dict                    # the full chart: title, description and source in the image
     svg: str
     png: bytes
     home: bool
@@ -86,10 +86,17 @@ class Rendered:
     citation: Citation | None = None
     bundle: str = ""              # the Vega bundle, under the site root
     iframe: str = ""              # the embed snippet
+    summary: str = ""             # the alternative text with the title (the files alone)
+    screens: dict = field(default_factory=dict)   # "page" | "narrow" → (spec, svg)
 
     @property
     def size(self) -> tuple[int, int]:
-        return svg_size(self.svg)
+        """The page image's size (what the page and the embed code show)."""
+        return svg_size(self.screens["page"][1]) if self.screens else svg_size(self.svg)
+
+    @property
+    def narrow_size(self) -> tuple[int, int]:
+        return svg_size(self.screens["narrow"][1]) if self.screens else self.size
 
     @property
     def table(self) -> tuple[list[str], list[list[str]]]:
@@ -106,22 +113,32 @@ def source_line(data: ChartData, lang: str) -> str:
     return i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang), datasets=datasets)
 
 
+FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"),
+         ("page_svg", "lebar.svg"), ("page_spec", "lebar.vl.json"),
+         ("narrow_svg", "sempit.svg"), ("narrow_spec", "sempit.vl.json"))
+
+
 def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
                  site_url: str) -> Rendered:
     data = chart_data(catalog, dataset, chart, lang)
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
-    spec = build_spec(chart, data, lang, source_line(data, lang), summary)
-    svg = with_title(render_svg(spec), summary)
-    files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in
-             (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"))}
+    line = source_line(data, lang)
+    spec = build_spec(chart, data, lang, line, summary)
+    screens = {}
+    for layout in ("page", "narrow"):
+        shown = build_spec(chart, data, lang, line, summary, layout)
+        screens[layout] = (shown, with_title(render_svg(shown), summary))
+    files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in FILES}
     url = chart_url(site_url, lang, dataset.name, chart["id"])
     rendered = Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,
                         description=(chart.get("description") or {}).get(lang, ""), data=data,
-                        alt=summary, spec=spec, svg=svg, png=render_png(spec),
+                        alt=alt_text(data, None, lang), spec=spec,
+                        svg=with_title(render_svg(spec), summary), png=render_png(spec),
                         home=bool(chart.get("home")), files=files, url=url,
                         citation=citation(data, title, lang, url),
-                        bundle=paths.asset(paths.default_language(), BUNDLE))
+                        bundle=paths.asset(paths.default_language(), BUNDLE), summary=summary,
+                        screens=screens)
     return replace(rendered, iframe=iframe(site_url, rendered))
 
 
@@ -141,6 +158,8 @@ def static_files(chart: Rendered) -> dict[str, bytes]:
         chart.files["csv"]: csv_text(chart.data).encode("utf-8"),
         chart.files["spec"]: spec_json(chart.spec),
         chart.files["embed"]: str(embed).encode("utf-8"),
+        **{chart.files[f"{layout}_spec"]: spec_json(spec) for layout, (spec, _) in chart.screens.items()},
+        **{chart.files[f"{layout}_svg"]: svg.encode("utf-8") for layout, (_, svg) in chart.screens.items()},
     }
 
 

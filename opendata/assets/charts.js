@@ -40,8 +40,11 @@
     var status = button.parentNode.querySelector(".od-chart__status");
     button.disabled = true;
     status.textContent = button.getAttribute("data-od-loading");
+    // the phone's own layout on a narrow screen, as the static image chooses it (<picture>)
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 40em)").matches;
+    var spec = button.getAttribute(narrow ? "data-od-spec-narrow" : "data-od-spec");
     Promise.all([loadBundle(absolute(button.getAttribute("data-od-bundle"))),
-                 loadSpec(absolute(button.getAttribute("data-od-spec")))])
+                 loadSpec(absolute(spec))])
       .then(function (done) {
         return window.vegaEmbed(target, done[1], { actions: false, renderer: "svg" });
       })
