@@ -15,6 +15,7 @@ from . import dates, project, yamlsafe
 CATALOGUE_FILE = project.PACKAGE / "messages.yml"   # the package's own texts, generic
 LOCALES = {"id": "id_ID", "en": "en_GB"}
 _PERCENT = {"id": "#,##0.{decimals} %", "en": "#,##0.{decimals}%"}
+MINUS = "\u2212"          # the minus sign of typeset text, not the hyphen-minus Babel writes
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +84,7 @@ def number(value, lang: str, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = _decimals_of(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
+    return _minus(babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[lang]))
 
 
 def percent(value, lang: str, decimals: int | None = None) -> str:
@@ -95,7 +96,13 @@ def percent(value, lang: str, decimals: int | None = None) -> str:
     pattern = _PERCENT[lang].format(decimals="0" * decimals).replace(".%", "%").replace(". %", " %")
     if not decimals:
         pattern = pattern.replace(".", "")
-    return babel_numbers.format_percent(float(value) / 100, format=pattern, locale=LOCALES[lang])
+    return _minus(babel_numbers.format_percent(float(value) / 100, format=pattern,
+                                               locale=LOCALES[lang]))
+
+
+def _minus(text: str) -> str:
+    """'-1,15' → '−1,15': a formatted negative number starts with U+2212."""
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def date(value, lang: str) -> str:

@@ -76,7 +76,7 @@ def test_home_shows_change_since_earliest_year(built_site):
     last = max(rows, key=lambda r: int(r["tahun"]))
     change = round(float(last["nilai"]) - float(first["nilai"]), 2)
     html = figure_html(built_site, "tpt-perubahan", "en")
-    assert f"{change:.2f} percentage points" in html
+    assert f"{change:.2f} percentage points".replace("-", "\u2212") in html   # a minus sign
     assert first["tahun"] in html and last["tahun"] in html
 
 
