@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import citations, directory, i18n, linked, paths, releases
+from . import citations, directory, i18n, linked, paths, releases, views
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -38,6 +38,7 @@ class Page:
     linked_data: tuple[dict, ...] = ()
     search: bool = True       # False: left out of the search index
     nav: str | None = None    # catalogue key of its navigation entry, when it has one
+    contents: bool = False    # list its sections' headings beside it (desktop)
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,24 +117,30 @@ def about(site: Site, lang: str) -> Page:
 
 
 def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
-    """The dataset page, in reading order."""
+    """The dataset page, in reading order: what it is, its files, what it shows, what it
+    does not settle, what each column means, where it comes from, its rows, its versions."""
     published = site.published
     release = published.current(dataset.name)
     found = published.releases[dataset.name]
+    groups = views.source_groups(dataset)
     return Page(paths.dataset_page(dataset.name), lang, dataset.text("title", lang), "dataset", (
         S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name))),
-        S("sections/release_block.html", dict(dataset=dataset, releases=found,
-                                              feed=paths.feed_file(lang, dataset.name))),
-        S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url))),
+        S("sections/downloads.html", dict(files=published.file_list(release), release=release)),
+        S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url), folded=True)),
+        S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
         S("sections/charts.html", dict(charts=site.charts_of(lang, dataset.name), level=3,
                                        heading=True)),
-        S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
-        S("sections/downloads.html", dict(files=published.file_list(release))),
-        S("sections/sources.html", dict(dataset=dataset)),
+        S("sections/conflicts.html", dict(dataset=dataset)),
         S("sections/dictionary.html", dict(dataset=dataset)),
-        S("sections/preview.html", dict(dataset=dataset, rows=dataset.rows[:PREVIEW_ROWS])),
+        S("sections/sources.html", dict(groups=groups, data_lang=paths.default_language(),
+                                        pages=sum(len(g["pages"]) for g in groups),
+                                        accessed=views.accessed_count(groups))),
+        S("sections/preview.html", dict(dataset=dataset, table=views.preview(
+            dataset, dataset.rows[:PREVIEW_ROWS], lang))),
+        S("sections/release_block.html", dict(dataset=dataset, releases=found,
+                                              feed=paths.feed_file(lang, dataset.name))),
     ), description=dataset.text("description", lang),
-        linked_data=(linked.schema_org(published, dataset.name, lang),))
+        linked_data=(linked.schema_org(published, dataset.name, lang),), contents=True)
 
 
 def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
