@@ -51,6 +51,7 @@ class Site:
     directory: Directory | None
     updated: dict             # dataset name → date of its last commit (or None)
     repository: str | None    # where readers report corrections
+    archive: bytes = b""      # every dataset's current files in one ZIP (opendata/bulk.py)
 
     @property
     def site_url(self) -> str:
@@ -82,7 +83,7 @@ S = Section
 # --- the pages of the site ------------------------------------------------------------------
 
 def every_page(site: Site, lang: str) -> list[Page]:
-    pages = [home(site, lang), catalogue(site, lang), about(site, lang)]
+    pages = [home(site, lang), catalogue(site, lang), developers(site, lang), about(site, lang)]
     for dataset in site.catalog.datasets:
         pages.append(dataset_page(site, dataset, lang))
         pages.append(history_page(site, dataset, lang))
@@ -105,9 +106,33 @@ def home(site: Site, lang: str) -> Page:
 
 
 def catalogue(site: Site, lang: str) -> Page:
+    """Every dataset with its files, and everything at once."""
+    files = {d.name: site.published.file_list(site.published.current(d.name))
+             for d in site.catalog.datasets}
     return Page(paths.CATALOG, lang, i18n.t("page.catalog", lang), "catalog", (
-        S("sections/catalog.html", dict(site=site)),
+        S("sections/catalog_all.html", dict(site=site, bulk=_bulk(site))),
+        S("sections/catalog.html", dict(site=site, files=files)),
     ), nav="page.catalog")
+
+
+def developers(site: Site, lang: str) -> Page:
+    """The machine-readable files, with an example each for pandas, frictionless and curl."""
+    example = max(site.catalog.datasets, key=lambda d: len(d.rows))
+    release = site.published.current(example.name)
+    return Page(paths.DEVELOPERS, lang, i18n.t("page.developers", lang), "developers", (
+        S("sections/developers.html", dict(
+            site=site, bulk=_bulk(site), example=example,
+            csv=paths.absolute(site.site_url, paths.download_file(example.name, release.version, "csv")),
+            feeds=[(None, paths.feed_file(lang))] + [(d, paths.feed_file(lang, d.name))
+                                                     for d in site.catalog.datasets])),
+    ), description=i18n.t("developers.lead", lang), nav="page.developers", contents=True)
+
+
+def _bulk(site: Site) -> dict:
+    return {"path": paths.bulk_file(), "bytes": len(site.archive),
+            "url": paths.absolute(site.site_url, paths.bulk_file()),
+            "datapackage": paths.absolute(site.site_url, paths.DATAPACKAGE),
+            "api": paths.absolute(site.site_url, paths.api_file())}
 
 
 def about(site: Site, lang: str) -> Page:
@@ -240,7 +265,10 @@ def _city_chart(site: Site, found: Directory, lang: str) -> Rendered | None:
 
 def navigation(pages: list[Page]) -> list[tuple[str, str]]:
     """(catalogue key, Markdown source) of the pages that have a navigation entry: the home
-    page and the catalogue first, "about" last."""
+    page and the catalogue first, "for developers" and "about" last."""
     entries = [(p.nav, p.source) for p in pages if p.nav]
-    last = [e for e in entries if e[0] == "page.about"]
-    return [e for e in entries if e[0] != "page.about"] + last
+    last = [e for key in LAST for e in entries if e[0] == key]
+    return [e for e in entries if e[0] not in LAST] + last
+
+
+LAST = ("page.developers", "page.about")   # the navigation's last entries, in this order

@@ -22,6 +22,7 @@ LATEST = "latest"
 HOME = "index.md"
 CATALOG = "katalog.md"
 ABOUT = "tentang.md"
+DEVELOPERS = "pengembang.md"
 DATAPACKAGE = "datapackage.json"
 DCAT = "dcat.jsonld"
 
@@ -147,6 +148,16 @@ def as_latest(path: str, name: str, version: str) -> str:
     if not path.startswith(release):
         raise UnsafePath(path[:80])
     return latest_dir(name) + "/" + path[len(release):]
+
+
+def bulk_file() -> str:
+    """Every dataset's current files in one ZIP, named after the site."""
+    return f"data/{segment(project.active().config.slug)}.zip"
+
+
+def bulk_member(name: str, file: str) -> str:
+    """A file inside that ZIP: one folder per dataset."""
+    return f"{segment(name)}/{file}"
 
 
 def feed_file(lang: str, name: str | None = None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import (
+    bulk,
     charts,
     directory,
     feeds,
@@ -65,6 +66,7 @@ def assemble(checked: Validated, active: project.Project) -> pages.Site:
         updated={d.name: history.last_changed(active.root, d.csv_file, d.metadata_file,
                                               d.schema_file) for d in catalog.datasets},
         repository=active.repository,
+        archive=bulk.archive(published),
     )
 
 
@@ -76,6 +78,7 @@ def static_files(site: pages.Site) -> dict[str, bytes]:
         **linked.static(site.published),
         **feeds.feeds(site.published, head),
         **charts.static(site.charts),
+        **bulk.static(site.archive),
         **assets(),
     }
 
