@@ -228,11 +228,12 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
                    reported=_figure(site, (found.declaration.get("reported") or {}).get("figure")),
                    own=found.pages)
     groups = directory.by_kelurahan(found.institutions)
+    fields = views.field_groups(found)
     pages = [
         Page(found.pages["directory"], lang, i18n.t("directory.title", lang), "finder", (
             S("sections/directory.html", dict(context, groups=directory.by_kecamatan(found.institutions),
                                               counts=directory.option_counts(found.institutions),
-                                              script=paths.asset(lang, "finder.js"))),
+                                              fields=fields, script=paths.asset(lang, "finder.js"))),
         ), description=i18n.t("directory.lead", lang), nav="nav.directory"),
         Page(found.pages["coverage"], lang, i18n.t("coverage.title", lang), "coverage", (
             S("sections/directory_coverage.html", dict(
@@ -250,6 +251,12 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
         pages.append(Page(kec.page, lang, i18n.t("kecamatan.title", lang, name=kec.name), "kecamatan", (
             S("sections/kecamatan.html", dict(context, kecamatan=kec, groups=groups)),
         )))
+    for taught in fields:   # one page per field taught: the directory browsed without a script
+        name = taught["labels"][lang]
+        pages.append(Page(taught["page"], lang, i18n.t("field.title", lang, name=name), "field", (
+            S("sections/directory_field.html", dict(context, field=taught, fields=fields,
+                                                    groups=directory.by_kecamatan(taught["items"]))),
+        ), description=i18n.t("field.lead", lang, name=name)))
     return pages
 
 

@@ -91,6 +91,11 @@ def add_page(name: str) -> str:
     return f"{segment(name)}/tambah.md"
 
 
+def field_page(name: str, code: str) -> str:
+    """The institutions of the directory `name` that teach one field (`code`)."""
+    return f"{segment(name)}/bidang/{segment(code)}.md"
+
+
 def areas_page(areas: str) -> str:
     """The areas (kecamatan and kelurahan) of the dataset `areas`."""
     return f"{segment(areas)}/index.md"

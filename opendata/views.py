@@ -9,6 +9,8 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from slugify import slugify
+
 from . import i18n, paths
 from .catalog import Dataset
 from .urls import safe_url
@@ -115,3 +117,28 @@ def _number(value: str, lang: str) -> str:
         return value
     decimals = max(0, -number.as_tuple().exponent) if "." in value else 0
     return i18n.number(number, lang, decimals)
+
+
+# --- the directory, browsed without a script -----------------------------------------------
+
+def field_groups(directory) -> list[dict]:
+    """The fields that at least one institution teaches, in label order (of the default
+    language), each with its page and its institutions: [{code, labels, page, items}].
+    A code that cannot be a path segment gets a slug of it (numbered when two meet)."""
+    if directory is None or not directory.has_fields:
+        return []
+    items: dict[str, list] = {}
+    for item in directory.institutions:
+        for code in item.bidang:
+            items.setdefault(code, []).append(item)
+    labels = directory.field_labels
+    first = paths.default_language()
+    groups, used = [], set()
+    for code in sorted(items, key=lambda c: (labels[first].get(c, c).casefold(), c)):
+        slug = code if paths.is_safe(code) else (slugify(code) or "bidang")
+        while slug in used or not paths.is_safe(slug):
+            slug = f"{slugify(slug) or 'bidang'}-{len(used) + 1}"
+        used.add(slug)
+        groups.append({"code": code, "labels": {lang: labels[lang].get(code, code) for lang in labels},
+                       "page": paths.field_page(directory.name, slug), "items": items[code]})
+    return groups

@@ -193,8 +193,10 @@ def test_coordinates_need_both_numbers_in_range():
 def test_directory_has_the_same_pages_in_both_languages_and_two_nav_entries(catalog):
     site = site_for(catalog)
     by_lang = {lang: directory_pages(site, lang) for lang in LANGUAGES}
+    taught = {code for r in catalog["lpks"].rows for code in r["bidang"].split(";") if code}
     expected = {"lpks/index.md", "lpks/cakupan.md", "lpks/tambah.md", "wilayah/index.md"} | {
-        f"wilayah/{k.slug}.md" for k in directory.areas(catalog["wilayah"])}
+        f"wilayah/{k.slug}.md" for k in directory.areas(catalog["wilayah"])} | {
+        f"lpks/bidang/{code}.md" for code in taught}    # a page per field taught, no more
     assert set(by_lang["id"]) == set(by_lang["en"]) == expected
     assert [p.nav for p in pages.directory_pages(site, site.directory, "id") if p.nav] == [
         "nav.directory", "nav.areas"]

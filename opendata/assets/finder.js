@@ -26,6 +26,8 @@
   function setup(root) {
     var $ = function (selector) { return root.querySelector(selector); };
     var form = $("[data-od-form]"), t = root.dataset;
+    form.hidden = false;   // the filters work from here on (without this script: links only)
+    if ($("[data-od-form-note]")) $("[data-od-form-note]").hidden = false;
     // the filters this directory has (a directory may declare no fields or status)
     var params = PARAMS.filter(function (name) { return form.elements[name]; });
     var number = new Intl.NumberFormat(document.documentElement.lang || t.lang);
