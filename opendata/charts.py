@@ -173,10 +173,13 @@ class Citation:
     """What "Cite this chart" shows. `text` is the page's own: no access date, because a page
     built from a commit is read for months and must stay byte-reproducible. `dated` is the same
     citation with `DATE_SLOT` where assets/charts.js writes the day the reader reads it, in
-    `locale`; empty when the slot is not found exactly once (a source naming "{date}")."""
+    `locale`; empty when the slot is not found exactly once (a source naming "{date}").
+    `lead` is the sources' names when both start with them: the data's own words, which the
+    page marks as the data's language."""
     text: str
     dated: str
     locale: str
+    lead: str = ""
 
 
 def chart_url(site_url: str, lang: str, dataset: str, chart_id: str) -> str:
@@ -191,9 +194,11 @@ def citation(data: ChartData, title: str, lang: str, url: str) -> Citation:
     params = dict(sources="; ".join(data.sources) or i18n.t("source.none", lang),
                   title=title, site=i18n.t("site.name", lang), datasets=datasets, url=url)
     dated = i18n.t("chart.citation", lang, date=DATE_SLOT, **params)
-    return Citation(text=i18n.t("chart.citation_undated", lang, **params),
-                    dated=dated if dated.count(DATE_SLOT) == 1 else "",
-                    locale=i18n.LOCALES[lang].replace("_", "-"))
+    dated = dated if dated.count(DATE_SLOT) == 1 else ""
+    text = i18n.t("chart.citation_undated", lang, **params)
+    lead = params["sources"] if data.sources and text.startswith(params["sources"]) \
+        and dated.startswith(params["sources"]) else ""
+    return Citation(text=text, dated=dated, locale=i18n.LOCALES[lang].replace("_", "-"), lead=lead)
 
 
 def iframe(site_url: str, chart: Rendered) -> str:

@@ -72,8 +72,8 @@ def _bar_sentence(data: ChartData, lang: str) -> str:
     item = lambda kv: f"{kv[0]} {texts[kv[0]]}"  # noqa: E731
     if len(ranked) <= 6:
         return i18n.t("chart.alt_bars", lang, items="; ".join(map(item, ranked)))
-    text = i18n.t("chart.alt_bars_range", lang, count=len(ranked), high=item(ranked[0]),
-                  low=item(ranked[-1]))
+    text = i18n.plural("chart.alt_bars_range", lang, len(ranked), high=item(ranked[0]),
+                       low=item(ranked[-1]))
     if data.highlight in totals:
         text += " " + i18n.t("chart.alt_highlight", lang, item=item((data.highlight, totals[data.highlight])))
     return text

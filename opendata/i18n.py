@@ -62,6 +62,13 @@ def plural(key: str, lang: str, count, /, **params) -> str:
     return text.format(count=number(count, lang), **params)
 
 
+def plural_forms(key: str, lang: str) -> dict[str, str]:
+    """The forms of a text by plural category ({"one": ..., "other": ...}; a plain text is
+    every form), for a script that chooses with Intl.PluralRules (the same CLDR rules)."""
+    text = catalogue()[key][lang]
+    return dict(text) if isinstance(text, dict) else {"other": text}
+
+
 def has(key: str) -> bool:
     return key in catalogue()
 

@@ -29,4 +29,9 @@ def identity(active: project.Project, lang: str) -> dict:
                   "about": paths.page_url(paths.ABOUT)},
         "corrections": "koreksi",   # the about page's anchor: how to report a correction
         "texts": {key: i18n.t(f"footer.{key}", lang) for key in TEXTS},
+        # a search with no result offers the same search on the other languages' sites
+        "search_elsewhere": [{"lang": code, "root": paths.language_root(code),
+                              "name": i18n.t(f"site.in_language.{code}", code),
+                              "text": i18n.t("search.elsewhere", lang)}
+                             for code in paths.languages() if code != lang],
     }

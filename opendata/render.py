@@ -80,6 +80,7 @@ def _environment(active, lang: str) -> Environment:
     env.globals.update(
         t=lambda key, **params: i18n.t(key, lang, **params),
         plural=lambda key, count, **params: i18n.plural(key, lang, count, **params),
+        plural_forms=lambda key: i18n.plural_forms(key, lang),
         has=i18n.has, lang=lang, url=_url, page=_page, paths=paths,
         config=active.config)
     env.filters.update(

@@ -86,13 +86,13 @@ def _kind(dataset: Dataset, field: dict) -> str:
 
 
 def _cell(dataset: Dataset, column: str, value: str, kind: str | None, lang: str) -> dict:
-    """{text, title, href, language}: language "" = the column's."""
-    cell = {"text": value, "title": "", "href": None, "language": ""}
+    """{text, href, language}: language "" = the column's."""
+    cell = {"text": value, "href": None, "language": ""}
     if value in ("", None):
         return cell
     label = dataset.code_label(column, value, lang)
     if label != value:
-        return dict(cell, text=label, title=value, language=lang)
+        return dict(cell, text=label, language=lang)
     if kind in ("number", "integer"):
         return dict(cell, text=_number(value, lang), language=lang)
     if kind == "boolean" and value.strip().lower() in ("true", "false"):

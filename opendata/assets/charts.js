@@ -77,10 +77,14 @@
   function dateCitation(element) {
     var parts = (element.getAttribute("data-od-cite-dated") || "").split("{date}");
     if (parts.length !== 2) return;
+    // the sources' names lead the citation in their own language span: only the rest changes
+    var rest = element.querySelector("[data-od-cite-rest]");
+    var lead = rest ? rest.previousElementSibling.textContent.length : 0;
+    var target = rest || element;
     try {
-      element.textContent = parts[0] + today(element.getAttribute("data-od-cite-locale")) + parts[1];
+      target.textContent = (parts[0] + today(element.getAttribute("data-od-cite-locale")) + parts[1]).slice(lead);
     } catch (e) {
-      element.textContent = element.getAttribute("data-od-cite-undated");
+      target.textContent = element.getAttribute("data-od-cite-undated").slice(lead);
     }
   }
 
