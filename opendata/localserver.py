@@ -12,6 +12,7 @@ import functools
 import gzip
 import http.server
 import os
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -79,12 +80,18 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that stops reading (a page left before its images came) is no error."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def server(folder: Path, port: int = 0, quiet: bool = True,
            compress: bool = False) -> http.server.ThreadingHTTPServer:
     """A server for `folder` on 127.0.0.1 (port 0: any free port), not yet started."""
     handler = type("Handler", (SiteHandler,), {"quiet": quiet, "compress": compress})
-    return http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=os.fspath(folder)))
+    return SiteServer(("127.0.0.1", port), functools.partial(handler, directory=os.fspath(folder)))
 
 
 def serve_in_background(folder: Path, port: int = 0,
