@@ -76,8 +76,8 @@ class Rendered:
     title: str
     description: str
     data: ChartData
-    alt: str
-    spec: dict
+    alt: str                      # what the chart shows, without its title (the page says it)
+    spec: dict                    # the full chart: title, description and source in the image
     svg: str
     png: bytes
     home: bool
@@ -86,10 +86,17 @@ class Rendered:
     citation: Citation | None = None
     bundle: str = ""              # the Vega bundle, under the site root
     iframe: str = ""              # the embed snippet
+    summary: str = ""             # the alternative text with the title (the files alone)
+    screens: dict = field(default_factory=dict)   # "page" | "narrow" → (spec, svg)
 
     @property
     def size(self) -> tuple[int, int]:
-        return svg_size(self.svg)
+        """The page image's size (what the page and the embed code show)."""
+        return svg_size(self.screens["page"][1]) if self.screens else svg_size(self.svg)
+
+    @property
+    def narrow_size(self) -> tuple[int, int]:
+        return svg_size(self.screens["narrow"][1]) if self.screens else self.size
 
     @property
     def table(self) -> tuple[list[str], list[list[str]]]:
@@ -106,22 +113,32 @@ def source_line(data: ChartData, lang: str) -> str:
     return i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang), datasets=datasets)
 
 
+FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"),
+         ("page_svg", "lebar.svg"), ("page_spec", "lebar.vl.json"),
+         ("narrow_svg", "sempit.svg"), ("narrow_spec", "sempit.vl.json"))
+
+
 def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
                  site_url: str) -> Rendered:
     data = chart_data(catalog, dataset, chart, lang)
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
-    spec = build_spec(chart, data, lang, source_line(data, lang), summary)
-    svg = with_title(render_svg(spec), summary)
-    files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in
-             (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"))}
+    line = source_line(data, lang)
+    spec = build_spec(chart, data, lang, line, summary)
+    screens = {}
+    for layout in ("page", "narrow"):
+        shown = build_spec(chart, data, lang, line, summary, layout)
+        screens[layout] = (shown, with_title(render_svg(shown), summary))
+    files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in FILES}
     url = chart_url(site_url, lang, dataset.name, chart["id"])
     rendered = Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,
                         description=(chart.get("description") or {}).get(lang, ""), data=data,
-                        alt=summary, spec=spec, svg=svg, png=render_png(spec),
+                        alt=alt_text(data, None, lang), spec=spec,
+                        svg=with_title(render_svg(spec), summary), png=render_png(spec),
                         home=bool(chart.get("home")), files=files, url=url,
                         citation=citation(data, title, lang, url),
-                        bundle=paths.asset(paths.default_language(), BUNDLE))
+                        bundle=paths.asset(paths.default_language(), BUNDLE), summary=summary,
+                        screens=screens)
     return replace(rendered, iframe=iframe(site_url, rendered))
 
 
@@ -141,6 +158,8 @@ def static_files(chart: Rendered) -> dict[str, bytes]:
         chart.files["csv"]: csv_text(chart.data).encode("utf-8"),
         chart.files["spec"]: spec_json(chart.spec),
         chart.files["embed"]: str(embed).encode("utf-8"),
+        **{chart.files[f"{layout}_spec"]: spec_json(spec) for layout, (spec, _) in chart.screens.items()},
+        **{chart.files[f"{layout}_svg"]: svg.encode("utf-8") for layout, (_, svg) in chart.screens.items()},
     }
 
 
@@ -154,10 +173,13 @@ class Citation:
     """What "Cite this chart" shows. `text` is the page's own: no access date, because a page
     built from a commit is read for months and must stay byte-reproducible. `dated` is the same
     citation with `DATE_SLOT` where assets/charts.js writes the day the reader reads it, in
-    `locale`; empty when the slot is not found exactly once (a source naming "{date}")."""
+    `locale`; empty when the slot is not found exactly once (a source naming "{date}").
+    `lead` is the sources' names when both start with them: the data's own words, which the
+    page marks as the data's language."""
     text: str
     dated: str
     locale: str
+    lead: str = ""
 
 
 def chart_url(site_url: str, lang: str, dataset: str, chart_id: str) -> str:
@@ -172,9 +194,11 @@ def citation(data: ChartData, title: str, lang: str, url: str) -> Citation:
     params = dict(sources="; ".join(data.sources) or i18n.t("source.none", lang),
                   title=title, site=i18n.t("site.name", lang), datasets=datasets, url=url)
     dated = i18n.t("chart.citation", lang, date=DATE_SLOT, **params)
-    return Citation(text=i18n.t("chart.citation_undated", lang, **params),
-                    dated=dated if dated.count(DATE_SLOT) == 1 else "",
-                    locale=i18n.LOCALES[lang].replace("_", "-"))
+    dated = dated if dated.count(DATE_SLOT) == 1 else ""
+    text = i18n.t("chart.citation_undated", lang, **params)
+    lead = params["sources"] if data.sources and text.startswith(params["sources"]) \
+        and dated.startswith(params["sources"]) else ""
+    return Citation(text=text, dated=dated, locale=i18n.LOCALES[lang].replace("_", "-"), lead=lead)
 
 
 def iframe(site_url: str, chart: Rendered) -> str:

@@ -1,5 +1,11 @@
 """A chart's Vega-Lite spec, built with Altair from its declaration and its data: titles,
-axes, tooltips, colours and number formats in the page's language."""
+axes, tooltips, colours and number formats in the page's language.
+
+Three layouts of the same chart: `full`, the file a reader downloads or embeds (title,
+description and source in the image); `page`, the image on the site's pages, whose heading
+and text already say the title (only a chosen year is drawn above it); `narrow`, the page
+image for a phone, drawn at the width it is shown (NARROW_WIDTH CSS px), so that no text
+is scaled below its font size (at least 12 px)."""
 
 from __future__ import annotations
 
@@ -16,6 +22,9 @@ from .charttext import latest_year, series_names_of
 YEAR_PARAM = "pilih_tahun"
 PALETTE = ["#00695c", "#e65100", "#5e35b1", "#6d4c41", "#c2185b", "#546e7a"]
 HIGHLIGHT, MUTED = "#00695c", "#9e9e9e"
+LAYOUTS = ("full", "page", "narrow")
+NARROW_WIDTH = 320           # px: a 360 px phone shows the page 328 px wide
+FONT, NARROW_FONT = 12, 12   # the smallest text of a chart, in px of the image
 
 
 def d3_locale(lang: str) -> dict:
@@ -26,27 +35,44 @@ def d3_locale(lang: str) -> dict:
             "grouping": [3], "currency": ["", ""]}
 
 
-def build_spec(chart: dict, data: ChartData, lang: str, source_line: str, summary: str) -> dict:
-    title = alt.Title(_title_text(chart, data, lang), subtitle=_subtitle(chart, lang, source_line),
-                      anchor="start")
+def build_spec(chart: dict, data: ChartData, lang: str, source_line: str, summary: str,
+               layout: str = "full") -> dict:
+    narrow = layout == "narrow"
     base = alt.Chart(alt.Data(values=list(data.records)))
-    layers = _line_layers(chart, data, base, lang) if chart["type"] == "line" \
-        else _bar_layers(chart, data, base, lang)
-    layered = alt.layer(*layers).properties(
-        title=title, width=chart.get("width", 560 if chart["type"] == "line" else 380),
-        description=summary,
-        **({"height": chart["height"]} if "height" in chart else {}))
+    layers = _line_layers(chart, data, base, lang, narrow) if chart["type"] == "line" \
+        else _bar_layers(chart, data, base, lang, narrow)
+    size = {"width": NARROW_WIDTH if narrow else chart.get("width", 560 if chart["type"] == "line" else 380)}
+    if "height" in chart or (narrow and chart["type"] == "line"):
+        size["height"] = chart.get("height", 300) * (2 / 3 if narrow else 1)
+    title = _title(chart, data, lang, source_line, layout)
+    layered = alt.layer(*layers).properties(description=summary, **size,
+                                            **({"title": title} if title else {}))
     if data.year:
         layered = _with_year_param(layered, data, chart, lang)
     spec = layered.to_dict()
+    font = NARROW_FONT if narrow else FONT
     spec["config"] = {
         "locale": {"number": d3_locale(lang)}, "font": "sans-serif",
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320},
-        "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#444"},
+        "axis": {"labelFontSize": font, "titleFontSize": font, "labelLimit": 130 if narrow else 260},
+        "legend": {"labelFontSize": font, "titleFontSize": font,
+                   "labelLimit": 170 if narrow else 320},
+        "title": {"fontSize": 14 if layout != "full" else 16, "subtitleFontSize": font,
+                  "subtitleColor": "#444"},
         "view": {"stroke": None},
     }
+    if narrow:   # the whole image, labels and legend included, is NARROW_WIDTH wide
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     return spec
+
+
+def _title(chart: dict, data: ChartData, lang: str, source_line: str, layout: str):
+    """The full image names itself; a page image shows only the year it draws, if any."""
+    if layout == "full":
+        return alt.Title(_title_text(chart, data, lang), subtitle=_subtitle(chart, lang, source_line),
+                         anchor="start")
+    if data.year:
+        return alt.Title(alt.ExprRef(expr=f"'' + {YEAR_PARAM}"), anchor="start")
+    return None
 
 
 def _title_text(chart: dict, data: ChartData, lang: str):
@@ -90,18 +116,19 @@ def _colours(names: list[str], lang: str) -> list[str]:
     return [MUTED if name == i18n.t("chart.not_stated", lang) else next(palette) for name in names]
 
 
-def _line_layers(chart: dict, data: ChartData, base, lang: str) -> list:
+def _line_layers(chart: dict, data: ChartData, base, lang: str, narrow: bool = False) -> list:
     names = _series_order(data)
     series_title = chart["series"]["title"][lang] if data.series else None
     scale = dict(domain=names)
     colours = _colours(names, lang)
     encoding = dict(
         x=alt.X(f"{data.category}:O", title=chart["category"]["title"][lang],
-                axis=alt.Axis(labelAngle=0)),
+                axis=alt.Axis(labelAngle=0, **({"values": _some(data)} if narrow else {}))),
         y=alt.Y(f"{data.value}:Q", scale=alt.Scale(zero=True), **_value_axis(chart, lang)),
         tooltip=_tooltip(data, chart, lang))
     if data.series:
-        legend = alt.Legend(orient="bottom", direction="horizontal", title=series_title)
+        legend = alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal",
+                            title=series_title)
         encoding.update(
             color=alt.Color(f"{data.series}:N", scale=alt.Scale(range=colours, **scale),
                             sort=names, legend=legend, title=series_title),
@@ -111,10 +138,18 @@ def _line_layers(chart: dict, data: ChartData, base, lang: str) -> list:
                             legend=legend, title=series_title))
     line = base.mark_line(point=alt.OverlayMarkDef(filled=True, size=50), strokeWidth=2.5,
                           invalid="break-paths-filter-domains").encode(**encoding)
-    return _reference_layers(data) + [line]
+    return _reference_layers(data, NARROW_FONT if narrow else 11) + [line]
 
 
-def _reference_layers(data: ChartData) -> list:
+def _some(data: ChartData, most: int = 6) -> list:
+    """At most `most` labels of the category axis, evenly spaced, the last one always: on a
+    phone, every year's label would overlap its neighbours."""
+    values = list(dict.fromkeys(r[data.category] for r in data.records))
+    step = -(-len(values) // most)
+    return values[::-1][::step][::-1]
+
+
+def _reference_layers(data: ChartData, font: int) -> list:
     if not data.reference:
         return []
     ref = data.reference
@@ -125,14 +160,15 @@ def _reference_layers(data: ChartData) -> list:
     rect = band.mark_rect(color="#ffb74d", opacity=0.35).encode(y=alt.Y(f"{low}:Q"), y2=alt.Y2(high))
     values[0]["tengah"] = (ref["low"] + ref["high"]) / 2 if low != high else values[0][low]
     text = band.mark_text(align="left", baseline="middle", dx=6, color="#7a4100",
-                          fontSize=11).encode(x=alt.value(0), y=alt.Y("tengah:Q"), text="label:N")
+                          fontSize=font).encode(x=alt.value(0), y=alt.Y("tengah:Q"), text="label:N")
     return [rect, text]
 
 
-def _bar_layers(chart: dict, data: ChartData, base, lang: str) -> list:
+def _bar_layers(chart: dict, data: ChartData, base, lang: str, narrow: bool = False) -> list:
     sort = "-x" if not chart.get("category", {}).get("order") else None
     encoding = dict(
-        y=alt.Y(f"{data.category}:N", title=None, sort=sort, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y(f"{data.category}:N", title=None, sort=sort,
+                axis=alt.Axis(labelLimit=130 if narrow else 260)),
         x=alt.X(f"{data.value}:Q", **_value_axis(chart, lang)),
         tooltip=_tooltip(data, chart, lang))
     if data.series:
@@ -140,7 +176,8 @@ def _bar_layers(chart: dict, data: ChartData, base, lang: str) -> list:
         title = chart["series"]["title"][lang]
         encoding["color"] = alt.Color(f"{data.series}:N", title=title, sort=names,
                                       scale=alt.Scale(domain=names, range=_colours(names, lang)),
-                                      legend=alt.Legend(orient="bottom", direction="horizontal"))
+                                      legend=alt.Legend(orient="bottom",
+                                                        direction="vertical" if narrow else "horizontal"))
         encoding["order"] = alt.Order(f"{data.series}:N")
     elif chart.get("highlight"):
         test = alt.FieldEqualPredicate(field=chart["highlight"]["field"],
@@ -151,7 +188,7 @@ def _bar_layers(chart: dict, data: ChartData, base, lang: str) -> list:
     bars = base.mark_bar().encode(**encoding)
     if data.series:
         return [bars]
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+    labels = base.mark_text(align="left", dx=4, fontSize=FONT).encode(
         y=alt.Y(f"{data.category}:N", sort=sort), x=alt.X(f"{data.value}:Q"),
         text=f"{data.value}_teks:N")
     return [bars, labels]

@@ -20,11 +20,14 @@ def latest_year(data: ChartData):
     return records[0][data.year] if data.year and records else None
 
 
-def alt_text(data: ChartData, title: str, lang: str) -> str:
+def alt_text(data: ChartData, title: str | None, lang: str) -> str:
     """What the chart shows, from its data: for each line where it starts, ends and peaks
     (and which years have no figure); for bars the largest, the smallest and every value when
-    there are few."""
-    sentences = [title + (f" ({latest_year(data)})" if data.year else "") + "."]
+    there are few. Without a title (a page whose heading says it), a chosen year opens it."""
+    if title is not None:
+        sentences = [title + (f" ({latest_year(data)})" if data.year else "") + "."]
+    else:
+        sentences = [i18n.t("chart.alt_year", lang, year=latest_year(data))] if data.year else []
     if data.series and data.category and _is_years(data):
         sentences += [_line_sentence(data, name, lang) for name in series_names_of(data)]
     else:
@@ -69,8 +72,8 @@ def _bar_sentence(data: ChartData, lang: str) -> str:
     item = lambda kv: f"{kv[0]} {texts[kv[0]]}"  # noqa: E731
     if len(ranked) <= 6:
         return i18n.t("chart.alt_bars", lang, items="; ".join(map(item, ranked)))
-    text = i18n.t("chart.alt_bars_range", lang, count=len(ranked), high=item(ranked[0]),
-                  low=item(ranked[-1]))
+    text = i18n.plural("chart.alt_bars_range", lang, len(ranked), high=item(ranked[0]),
+                       low=item(ranked[-1]))
     if data.highlight in totals:
         text += " " + i18n.t("chart.alt_highlight", lang, item=item((data.highlight, totals[data.highlight])))
     return text

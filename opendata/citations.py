@@ -64,6 +64,9 @@ def citation(release: Release, lang: str, site_url: str) -> dict:
         "kind": i18n.t("cite.kind", lang),
         "sources": cited_sources(dataset, lang),
         "url": release_url(site_url, release),
+        # the same sources apart, for a page to mark their names as the data's language
+        "source_names": source_names(dataset)[:CITED_SOURCES],
+        "sources_more": max(0, len(source_names(dataset)) - CITED_SOURCES),
     }
     parts["text"] = ("{author}. ({year}). {title} ({version}) [{kind}]. {sources} {url}"
                      .format(**parts))

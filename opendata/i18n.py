@@ -16,6 +16,7 @@ CATALOGUE_FILE = project.PACKAGE / "messages.yml"   # the package's own texts, g
 CELLS_FILE = project.PACKAGE / "messages_cells.yml"  # the table validator's cell rules
 LOCALES = {"id": "id_ID", "en": "en_GB"}
 _PERCENT = {"id": "#,##0.{decimals} %", "en": "#,##0.{decimals}%"}
+MINUS = "\u2212"          # the minus sign of typeset text, not the hyphen-minus Babel writes
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,13 @@ def plural(key: str, lang: str, count, /, **params) -> str:
     return text.format(count=number(count, lang), **params)
 
 
+def plural_forms(key: str, lang: str) -> dict[str, str]:
+    """The forms of a text by plural category ({"one": ..., "other": ...}; a plain text is
+    every form), for a script that chooses with Intl.PluralRules (the same CLDR rules)."""
+    text = catalogue()[key][lang]
+    return dict(text) if isinstance(text, dict) else {"other": text}
+
+
 def has(key: str) -> bool:
     return key in catalogue()
 
@@ -84,7 +92,7 @@ def number(value, lang: str, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = _decimals_of(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
+    return _minus(babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[lang]))
 
 
 MINUS = "\u2212"
@@ -105,7 +113,13 @@ def percent(value, lang: str, decimals: int | None = None) -> str:
     pattern = _PERCENT[lang].format(decimals="0" * decimals).replace(".%", "%").replace(". %", " %")
     if not decimals:
         pattern = pattern.replace(".", "")
-    return babel_numbers.format_percent(float(value) / 100, format=pattern, locale=LOCALES[lang])
+    return _minus(babel_numbers.format_percent(float(value) / 100, format=pattern,
+                                               locale=LOCALES[lang]))
+
+
+def _minus(text: str) -> str:
+    """'-1,15' → '−1,15': a formatted negative number starts with U+2212."""
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def date(value, lang: str) -> str:

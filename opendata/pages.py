@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import citations, directory, figures, i18n, linked, paths, permalinks, releases
+from . import citations, figures, i18n, linked, paths, permalinks, releases, views
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -38,6 +38,7 @@ class Page:
     linked_data: tuple[dict, ...] = ()
     search: bool = True       # False: left out of the search index
     nav: str | None = None    # catalogue key of its navigation entry, when it has one
+    contents: bool = False    # list its sections' headings beside it (desktop)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +52,7 @@ class Site:
     updated: dict             # dataset name → date of its last commit (or None)
     repository: str | None    # where readers report corrections
     reference: str | None = None   # HEAD's commit date: the release calendar's "today"
+    archive: bytes = b""      # every dataset's current files in one ZIP (opendata/bulk.py)
 
     @property
     def site_url(self) -> str:
@@ -82,7 +84,7 @@ S = Section
 # --- the pages of the site ------------------------------------------------------------------
 
 def every_page(site: Site, lang: str) -> list[Page]:
-    pages = [home(site, lang), catalogue(site, lang), about(site, lang)]
+    pages = [home(site, lang), catalogue(site, lang), developers(site, lang), about(site, lang)]
     for dataset in site.catalog.datasets:
         pages.append(dataset_page(site, dataset, lang))
         pages.append(history_page(site, dataset, lang))
@@ -90,9 +92,12 @@ def every_page(site: Site, lang: str) -> list[Page]:
         for release in site.published.releases[dataset.name]:
             pages += row_pages(site, dataset, release, lang)
             pages += figure_pages(site, dataset, release, lang)
+    from . import pages_more  # the directory and the office's pages (below this module)
+
     if site.directory is not None:
-        pages += directory_pages(site, site.directory, lang)
-    pages += [quality_page(site, lang), calendar_page(site, lang), guide_page(site, lang)]
+        pages += pages_more.directory_pages(site, site.directory, lang)
+    pages += [pages_more.quality_page(site, lang), pages_more.calendar_page(site, lang),
+              pages_more.guide_page(site, lang)]
     return pages
 
 
@@ -109,9 +114,33 @@ def home(site: Site, lang: str) -> Page:
 
 
 def catalogue(site: Site, lang: str) -> Page:
+    """Every dataset with its files, and everything at once."""
+    files = {d.name: site.published.file_list(site.published.current(d.name))
+             for d in site.catalog.datasets}
     return Page(paths.CATALOG, lang, i18n.t("page.catalog", lang), "catalog", (
-        S("sections/catalog.html", dict(site=site)),
+        S("sections/catalog_all.html", dict(site=site, bulk=_bulk(site))),
+        S("sections/catalog.html", dict(site=site, files=files)),
     ), nav="page.catalog")
+
+
+def developers(site: Site, lang: str) -> Page:
+    """The machine-readable files, with an example each for pandas, frictionless and curl."""
+    example = max(site.catalog.datasets, key=lambda d: len(d.rows))
+    release = site.published.current(example.name)
+    return Page(paths.DEVELOPERS, lang, i18n.t("page.developers", lang), "developers", (
+        S("sections/developers.html", dict(
+            site=site, bulk=_bulk(site), example=example,
+            csv=paths.absolute(site.site_url, paths.download_file(example.name, release.version, "csv")),
+            feeds=[(None, paths.feed_file(lang))] + [(d, paths.feed_file(lang, d.name))
+                                                     for d in site.catalog.datasets])),
+    ), description=i18n.t("developers.lead", lang), nav="page.developers", contents=True)
+
+
+def _bulk(site: Site) -> dict:
+    return {"path": paths.bulk_file(), "bytes": len(site.archive),
+            "url": paths.absolute(site.site_url, paths.bulk_file()),
+            "datapackage": paths.absolute(site.site_url, paths.DATAPACKAGE),
+            "api": paths.absolute(site.site_url, paths.api_file())}
 
 
 def about(site: Site, lang: str) -> Page:
@@ -121,28 +150,33 @@ def about(site: Site, lang: str) -> Page:
 
 
 def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
-    """The dataset page, in reading order."""
+    """The dataset page, in reading order: what it is, its files, what it shows, what it
+    does not settle, what each column means, where it comes from, its rows, its versions."""
     published = site.published
     release = published.current(dataset.name)
     found = published.releases[dataset.name]
+    groups = views.source_groups(dataset)
     return Page(paths.dataset_page(dataset.name), lang, dataset.text("title", lang), "dataset", (
         S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name))),
-        S("sections/release_block.html", dict(dataset=dataset, releases=found,
-                                              feed=paths.feed_file(lang, dataset.name))),
-        S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url))),
+        S("sections/downloads.html", dict(files=published.file_list(release), release=release)),
+        S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url), folded=True)),
+        S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
         S("sections/charts.html", dict(charts=site.charts_of(lang, dataset.name), level=3,
                                        heading=True)),
-        S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
-        S("sections/downloads.html", dict(files=published.file_list(release))),
-        S("sections/sources.html", dict(dataset=dataset)),
+        S("sections/conflicts.html", dict(dataset=dataset)),
         S("sections/dictionary.html", dict(dataset=dataset)),
+        S("sections/sources.html", dict(groups=groups, data_lang=paths.default_language(),
+                                        pages=sum(len(g["pages"]) for g in groups),
+                                        accessed=views.accessed_count(groups))),
         S("sections/preview.html", dict(
-            dataset=dataset, rows=dataset.rows[:PREVIEW_ROWS],
+            dataset=dataset, table=views.preview(dataset, dataset.rows[:PREVIEW_ROWS], lang),
             all_rows=paths.rows_page(dataset.name, dataset.version),
             row_links=[permalinks.row_target(dataset, dataset.version, r)
                        for r in dataset.rows[:PREVIEW_ROWS]])),
+        S("sections/release_block.html", dict(dataset=dataset, releases=found,
+                                              feed=paths.feed_file(lang, dataset.name))),
     ), description=dataset.text("description", lang),
-        linked_data=(linked.schema_org(published, dataset.name, lang),))
+        linked_data=(linked.schema_org(published, dataset.name, lang),), contents=True)
 
 
 def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
@@ -208,6 +242,7 @@ def row_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]:
     return [Page(page.source, lang, title, "rows", (
         S("sections/rows.html", dict(dataset=release.dataset, release=release, newest=newest,
                                      current=page, pages=found,
+                                     table=views.preview(release.dataset, page.rows, lang),
                                      keys=[paths.row_anchor(permalinks.row_key(release.dataset, r))
                                            for r in page.rows])),
     ), search=False) for page in found]
@@ -231,89 +266,12 @@ def figure_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]
     ))]
 
 
-def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
-    """The directory, the areas, the coverage and how to add an institution."""
-    context = dict(site=site, directory=found, UNKNOWN=directory.UNKNOWN,
-                   bidang=found.field_labels[lang], coverage=directory.coverage(found),
-                   reported=_figure(site, (found.declaration.get("reported") or {}).get("figure")),
-                   own=found.pages)
-    groups = directory.by_kelurahan(found.institutions)
-    pages = [
-        Page(found.pages["directory"], lang, i18n.t("directory.title", lang), "finder", (
-            S("sections/directory.html", dict(context, groups=directory.by_kecamatan(found.institutions),
-                                              counts=directory.option_counts(found.institutions),
-                                              script=paths.asset(lang, "finder.js"))),
-        ), description=i18n.t("directory.lead", lang), nav="nav.directory"),
-        Page(found.pages["coverage"], lang, i18n.t("coverage.title", lang), "coverage", (
-            S("sections/directory_coverage.html", dict(
-                context, rows=directory.coverage_rows(found), bars=directory.bars(context["coverage"]),
-                figures=site.figures_on("coverage"), city_chart=_city_chart(site, found, lang))),
-        ), description=i18n.t("coverage.lead", lang)),
-        Page(found.pages["add"], lang, i18n.t("add.title", lang), "add", (
-            S("sections/directory_add.html", context),
-        ), description=i18n.t("add.lead", lang)),
-        Page(found.pages["areas"], lang, i18n.t("areas.title", lang), "areas", (
-            S("sections/directory_areas.html", context),
-        ), description=i18n.t("areas.lead", lang), nav="nav.areas"),
-    ]
-    for kec in found.areas:
-        pages.append(Page(kec.page, lang, i18n.t("kecamatan.title", lang, name=kec.name), "kecamatan", (
-            S("sections/kecamatan.html", dict(context, kecamatan=kec, groups=groups)),
-        )))
-    return pages
-
-
-def _figure(site: Site, key: str | None) -> Figure | None:
-    return next((f for f in site.figures if f.key == key), None)
-
-
-def _city_chart(site: Site, found: Directory, lang: str) -> Rendered | None:
-    """The chart the declaration names as the city-wide coverage chart, when it exists."""
-    wanted = found.declaration.get("coverage_chart")
-    return next((c for c in site.charts_of(lang, found.name) if c.id == wanted), None)
-
-
-def quality_page(site: Site, lang: str) -> Page:
-    """Kualitas data: every dataset's figures of quality, computed from its rows."""
-    from . import quality
-    from .figures import SOURCE_COLUMNS
-
-    return Page(paths.quality_page(), lang, i18n.t("page.quality", lang), "quality", (
-        S("sections/quality.html", dict(
-            site=site, items=quality.build(site), json=paths.quality_api(),
-            kind_column=quality.SOURCE_KIND_COLUMN, preferred_column=quality.PREFERRED_COLUMN,
-            confidence_column=SOURCE_COLUMNS[3], host_kinds=quality.HOST_KINDS,
-            other=quality.OTHER)),
-    ), description=i18n.t("quality.lead", lang), nav="page.quality")
-
-
-def calendar_page(site: Site, lang: str) -> Page:
-    """Jadwal rilis: update frequency, last release and next update, overdue ones flagged."""
-    from . import schedule
-
-    return Page(paths.calendar_page(), lang, i18n.t("page.calendar", lang), "calendar", (
-        S("sections/calendar.html", dict(
-            site=site, entries=schedule.build(site.catalog, {
-                d.name: site.published.current(d.name).date for d in site.catalog.datasets},
-                site.reference),
-            reference=site.reference, dcat=paths.DCAT)),
-    ), description=i18n.t("calendar.lead", lang), nav="page.calendar")
-
-
-def guide_page(site: Site, lang: str) -> Page:
-    """Panduan staf data: from an Excel file to a release, and what every error means."""
-    from . import guide
-
-    import_errors, validate_errors = guide.errors(lang)
-    return Page(paths.guide_page(), lang, i18n.t("page.guide", lang), "guide", (
-        S("sections/guide.html", dict(site=site, import_errors=import_errors,
-                                      validate_errors=validate_errors)),
-    ), description=i18n.t("guide.lead", lang), nav="page.guide")
-
-
 def navigation(pages: list[Page]) -> list[tuple[str, str]]:
     """(catalogue key, Markdown source) of the pages that have a navigation entry: the home
-    page and the catalogue first, "about" last."""
+    page and the catalogue first, "for developers" and "about" last."""
     entries = [(p.nav, p.source) for p in pages if p.nav]
-    last = [e for e in entries if e[0] == "page.about"]
-    return [e for e in entries if e[0] != "page.about"] + last
+    last = [e for key in LAST for e in entries if e[0] == key]
+    return [e for e in entries if e[0] not in LAST] + last
+
+
+LAST = ("page.developers", "page.about")   # the navigation's last entries, in this order

@@ -25,6 +25,7 @@ ABOUT = "tentang.md"
 QUALITY = "kualitas.md"
 CALENDAR = "jadwal-rilis.md"
 GUIDE = "panduan.md"
+DEVELOPERS = "pengembang.md"
 DATAPACKAGE = "datapackage.json"
 DCAT = "dcat.jsonld"
 
@@ -109,6 +110,11 @@ def add_page(name: str) -> str:
     return f"{segment(name)}/tambah.md"
 
 
+def field_page(name: str, code: str) -> str:
+    """The institutions of the directory `name` that teach one field (`code`)."""
+    return f"{segment(name)}/bidang/{segment(code)}.md"
+
+
 def areas_page(areas: str) -> str:
     """The areas (kecamatan and kelurahan) of the dataset `areas`."""
     return f"{segment(areas)}/index.md"
@@ -181,6 +187,16 @@ def as_latest(path: str, name: str, version: str) -> str:
     if not path.startswith(release):
         raise UnsafePath(path[:80])
     return latest_dir(name) + "/" + path[len(release):]
+
+
+def bulk_file() -> str:
+    """Every dataset's current files in one ZIP, named after the site."""
+    return f"data/{segment(project.active().config.slug)}.zip"
+
+
+def bulk_member(name: str, file: str) -> str:
+    """A file inside that ZIP: one folder per dataset."""
+    return f"{segment(name)}/{file}"
 
 
 def feed_file(lang: str, name: str | None = None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import (
+    bulk,
     charts,
     directory,
     feeds,
@@ -67,6 +68,7 @@ def assemble(checked: Validated, active: project.Project) -> pages.Site:
                                               d.schema_file) for d in catalog.datasets},
         repository=active.repository,
         reference=history.head_date(active.root),
+        archive=bulk.archive(published),
     )
 
 
@@ -79,6 +81,7 @@ def static_files(site: pages.Site) -> dict[str, bytes]:
         **quality.static(site),
         **feeds.feeds(site.published, head),
         **charts.static(site.charts),
+        **bulk.static(site.archive),
         **assets(),
     }
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import history, i18n, paths, project
+from . import history, i18n, identity, paths, project
 from .problems import BuildError, Problem
 
 THEME = project.PACKAGE / "theme"
@@ -136,7 +136,8 @@ def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str,
                  language_names={code: i18n.t(f"language.{code}", code) for code in paths.languages()},
                  example_notice=i18n.t("example.notice", lang) if active.config.example else "",
                  feed=paths.feed_file(lang).removeprefix(paths.language_root(lang)),
-                 stylesheet=paths.asset(lang, "site.css").removeprefix(paths.language_root(lang)))
+                 stylesheet=paths.asset(lang, "site.css").removeprefix(paths.language_root(lang)),
+                 identity=identity.identity(active, lang))   # header and footer (opendata/identity.py)
     base["extra"] = extra
     config_file = work / f"mkdocs.{lang}.yml"
     config_file.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")

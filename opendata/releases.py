@@ -320,12 +320,17 @@ def changelog(releases: tuple[Release, ...]) -> list[tuple[Release, Diff | None]
 
 def change_summary(release: Release, difference: Diff | None, lang: str) -> str:
     if difference is None:
-        return i18n.t("release.first", lang, rows=i18n.number(len(release.dataset.rows), lang))
+        return i18n.plural("release.first", lang, len(release.dataset.rows))
     if difference.empty:
         return i18n.t("release.no_change", lang)
-    return i18n.t("release.summary", lang, added=i18n.number(len(difference.added), lang),
-                  removed=i18n.number(len(difference.removed), lang),
-                  changed=i18n.number(len(difference.changed), lang))
+    return diff_summary(difference, lang)
+
+
+def diff_summary(difference: Diff, lang: str) -> str:
+    """'2 rows added, 1 row removed, 0 rows changed.' by the language's plural rules."""
+    rows = lambda n: i18n.plural("count.rows", lang, n)  # noqa: E731
+    return i18n.t("release.summary", lang, added=rows(len(difference.added)),
+                  removed=rows(len(difference.removed)), changed=rows(len(difference.changed)))
 
 
 def release_path_ok(name: str, version: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import yaml
 from jinja2 import (
@@ -79,6 +80,7 @@ def _environment(active, lang: str) -> Environment:
     env.globals.update(
         t=lambda key, **params: i18n.t(key, lang, **params),
         plural=lambda key, count, **params: i18n.plural(key, lang, count, **params),
+        plural_forms=lambda key: i18n.plural_forms(key, lang),
         has=i18n.has, lang=lang, url=_url, page=_page, paths=paths,
         config=active.config)
     env.filters.update(
@@ -98,14 +100,47 @@ def fragment(lang: str, template: str, here: str, **context) -> Markup:
     return Markup(env.get_template(template).render(here=here, lang=lang, **context))
 
 
+class _Headings(HTMLParser):
+    """The <h2 id="..."> of a rendered body, with their text: the page's contents."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[dict] = []
+        self._open: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        anchor = dict(attrs).get("id")
+        if tag == "h2" and anchor:
+            self._open = {"id": anchor, "title": ""}
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open["title"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "h2" and self._open is not None:
+            self.found.append({"id": self._open["id"], "title": plain_title(self._open["title"])})
+            self._open = None
+
+
+def contents(body: str) -> list[dict]:
+    """[{id, title}] of the body's second-level headings, in order."""
+    parser = _Headings()
+    parser.feed(body)
+    return [h for h in parser.found if h["title"]]
+
+
 def document(title: str, body: str, description: str = "", linked_data=(),
-             search: bool = True) -> str:
+             search: bool = True, toc=()) -> str:
     """A Markdown source: front matter for mkdocs, then the escaped HTML body.
 
     linked_data: JSON-LD objects, carried in the front matter as script-safe JSON text for
     the theme to print in <head>. search: False keeps the page out of the search index.
+    toc: [{id, title}], the contents the theme lists beside the page (plain text).
     """
     meta = {"title": plain_title(title)}
+    if toc:
+        meta["contents"] = [dict(item) for item in toc]
     if description:
         meta["description"] = plain_title(description)[:300]
     if linked_data:
@@ -121,5 +156,6 @@ def page(page) -> str:
     body = "\n".join(str(fragment(page.lang, section.template, page.source, title=page.title,
                                   **section.context))
                      for section in page.sections)
+    toc = contents(body) if page.contents else ()
     body = f'<div class="od-page od-{page.kind}">\n{body}\n</div>'
-    return document(page.title, body, page.description, page.linked_data, page.search)
+    return document(page.title, body, page.description, page.linked_data, page.search, toc)

@@ -157,7 +157,7 @@ def _dataset(change: Change, languages, budget: list[int]) -> list[str]:
     counts = {k: len(getattr(difference, k)) for k in ("added", "removed", "changed")}
     if difference.empty:
         return [_both("release.no_change", languages)]
-    lines = [_both("release.summary", languages, **counts)]
+    lines = [" / ".join(releases.diff_summary(difference, lang) for lang in languages)]
     for kind in ("columns_added", "columns_removed"):
         if getattr(difference, kind):
             lines.append(_both(f"release.{kind}", languages,
@@ -210,8 +210,8 @@ def text(found: list[Change], base: str, choice: str = "both") -> str:
             key = "summary.unreadable" if difference is None else "release.no_change"
             out.append(f"{change.name} {change.versions}: " + _both(key, languages))
             continue
-        counts = {k: len(getattr(difference, k)) for k in ("added", "removed", "changed")}
-        out.append(f"{change.name} {change.versions}: " + _both("release.summary", languages, **counts))
+        out.append(f"{change.name} {change.versions}: "
+                   + " / ".join(releases.diff_summary(difference, lang) for lang in languages))
         out += [f"  + {report.excerpt(difference.key_of(r) or _whole_row(r))}" for r in difference.added]
         out += [f"  - {report.excerpt(difference.key_of(r) or _whole_row(r))}" for r in difference.removed]
         out += [f"  ~ {report.excerpt(' · '.join(c.key))} {report.excerpt(column)}: "

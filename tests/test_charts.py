@@ -5,6 +5,7 @@ value can become script. Expected figures are computed here from the CSV, not wr
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import struct
@@ -166,7 +167,11 @@ def test_bar_chart_alt_text_names_the_latest_year(catalog):
     high = max(shown, key=lambda r: Decimal(r["nilai"]))
     low = min(shown, key=lambda r: Decimal(r["nilai"]))
     label = lambda r: dataset.code_label("wilayah_kode", r["wilayah_kode"], "id")  # noqa: E731
-    assert f"({latest})" in rendered.alt
+    # the files name the chart and its year; the page's text, under the chart's heading,
+    # names the year only
+    assert rendered.summary.startswith(f"{chart['title']['id']} ({latest}).")
+    assert rendered.alt.startswith(i18n.t("chart.alt_year", "id", year=latest))
+    assert chart["title"]["id"] not in rendered.alt
     assert f"{label(high)} {pct(high['nilai'], 'id')}" in rendered.alt
     assert f"{label(low)} {pct(low['nilai'], 'id')}" in rendered.alt
     # the static chart draws the latest year; the spec lets the reader choose another
@@ -197,14 +202,44 @@ def test_downloads_png_is_twice_the_svg_and_csv_is_the_chart_data(tpt):
     files = charts.static_files(tpt["id"])
     png = files[tpt["id"].files["png"]]
     width, height = struct.unpack(">II", png[16:24])
-    svg_width, svg_height = tpt["id"].size
+    svg_width, svg_height = charts.svg_size(tpt["id"].svg)   # the downloaded SVG
     assert (width, height) == (2 * svg_width, 2 * svg_height)
     rows = list(csv.DictReader(files[tpt["id"].files["csv"]].decode().splitlines()))
     assert len(rows) == len(tpt["id"].data.records)
     assert {r["tahun"] for r in rows if r["wilayah_kode"] == "3673" and r["nilai"] == ""}
     embed = files[tpt["id"].files["embed"]].decode()
-    assert embed.startswith("<!doctype html>") and f'src="{TPT}.svg"' in embed
+    # the embed page's heading names the chart: its image is the page image, not the file
+    assert embed.startswith("<!doctype html>") and f'src="{TPT}.lebar.svg"' in embed
+    assert f'srcset="{TPT}.sempit.svg"' in embed and embed.count(tpt["id"].title) == 2  # <title>, <h1>
     assert json.loads(files[tpt["id"].files["spec"]])["title"]["text"] == tpt["id"].title
+
+
+def svg_texts(svg: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
+
+
+@pytest.mark.parametrize("chart_id", [TPT, BARS])
+def test_page_images_leave_the_title_to_the_page(catalog, chart_id):
+    """The title is the heading above the image: the page's own images (wide and narrow) do
+    not draw it again, nor does the text under them; the downloaded files keep it."""
+    dataset, chart = declared(catalog, chart_id)
+    for lang in LANGUAGES:
+        rendered = charts.render_chart(catalog, dataset, chart, lang, SITE_URL)
+        title = chart["title"][lang]
+        assert any(text.startswith(title) for text in svg_texts(rendered.svg))
+        for layout, (spec, svg) in rendered.screens.items():
+            assert not any(title in text for text in svg_texts(svg)), (layout, lang)
+            assert title not in json.dumps(spec.get("title", ""), ensure_ascii=False)
+        assert title not in rendered.alt and rendered.summary.startswith(title)
+
+
+def test_the_narrow_image_is_drawn_at_phone_width_with_no_text_below_12_px(catalog):
+    for dataset, chart in charts.declarations(catalog):
+        rendered = charts.render_chart(catalog, dataset, chart, "en", SITE_URL)
+        svg = rendered.screens["narrow"][1]
+        assert charts.svg_size(svg)[0] <= 320, chart["id"]
+        sizes = {float(size) for size in re.findall(r'font-size="([0-9.]+)px"', svg)}
+        assert sizes and min(sizes) >= 12, (chart["id"], sizes)
 
 
 SITE_URL = "https://example.org/data/"   # where the charts are published in these tests

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from opendata import directory, figures, pages, project, render
+from opendata import directory, figures, pages, pages_more, project, render
 from opendata.catalog import load_catalog
 from opendata.urls import https_url
 
@@ -48,7 +48,7 @@ def directory_pages(site, lang: str) -> dict[str, str]:
     """{Markdown source: text} of the directory's pages, as the build renders them."""
     with project.load(ROOT).activate():
         return {page.source: render.page(page)
-                for page in pages.directory_pages(site, site.directory, lang)}
+                for page in pages_more.directory_pages(site, site.directory, lang)}
 
 
 # --- areas ----------------------------------------------------------------------------------
@@ -193,10 +193,12 @@ def test_coordinates_need_both_numbers_in_range():
 def test_directory_has_the_same_pages_in_both_languages_and_two_nav_entries(catalog):
     site = site_for(catalog)
     by_lang = {lang: directory_pages(site, lang) for lang in LANGUAGES}
+    taught = {code for r in catalog["lpks"].rows for code in r["bidang"].split(";") if code}
     expected = {"lpks/index.md", "lpks/cakupan.md", "lpks/tambah.md", "wilayah/index.md"} | {
-        f"wilayah/{k.slug}.md" for k in directory.areas(catalog["wilayah"])}
+        f"wilayah/{k.slug}.md" for k in directory.areas(catalog["wilayah"])} | {
+        f"lpks/bidang/{code}.md" for code in taught}    # a page per field taught, no more
     assert set(by_lang["id"]) == set(by_lang["en"]) == expected
-    assert [p.nav for p in pages.directory_pages(site, site.directory, "id") if p.nav] == [
+    assert [p.nav for p in pages_more.directory_pages(site, site.directory, "id") if p.nav] == [
         "nav.directory", "nav.areas"]
     assert "Belum ada LPKS yang tercantum" in by_lang["id"]["wilayah/serang.md"]
     assert "No LPKS listed yet" in by_lang["en"]["wilayah/serang.md"]

@@ -61,7 +61,11 @@ def test_choosing_a_kecamatan_shows_only_its_rows(open_page, real_rows):
     assert visible(page) == {r["id"] for r in real_rows}
     options = page.eval_on_selector_all("#od-kecamatan option", "os => os.map(o => o.value)")
     assert len([o for o in options if o not in ("", UNKNOWN)]) == 6
-    for value in options[1:]:
+    enabled = page.eval_on_selector_all("#od-kecamatan option:not([disabled])", "os => os.map(o => o.value)")
+    # a kecamatan with no institution cannot be chosen: it would show an empty list
+    assert [o for o in options if o not in enabled] == [
+        o for o in options[1:] if not expected(real_rows, kecamatan=o)]
+    for value in enabled[1:]:
         choose(page, kecamatan=value)
         shown = visible(page)
         assert shown == expected(real_rows, kecamatan=value), value
@@ -158,11 +162,69 @@ def test_with_javascript_off_every_institution_is_listed(open_page, real_rows):
     assert {i.removeprefix("lpks-") for i in rows.evaluate_all("rs => rs.map(r => r.id)")} == {
         r["id"] for r in real_rows}
     assert page.locator("noscript").count() == 1
-    page.select_option("#od-kecamatan", "36.73.04")
-    page.click("[data-od-form] button[type=submit]")
-    page.wait_for_url("**/lpks/?*kecamatan=36.73.04*")
-    assert page.locator("[data-od-row]:visible").count() == len(real_rows)
+    # no form that would do nothing: the filters need the script, links do not
+    assert page.locator("[data-od-form]").is_hidden()
+    assert page.locator(".od-browse a").count() > 0
     assert recorder.foreign == []
+
+
+LISTED = """() => [...document.querySelectorAll('.od-lpks-lines a[href*="#lpks-"]')]
+  .map(a => a.hash.slice(6))"""
+
+
+def browse_without_javascript(page, base: str, rows: list[dict]) -> int:
+    """From the directory, follow every per-kecamatan and per-field link as a reader without
+    JavaScript would (clicks, no URLs typed): each page lists exactly its institutions."""
+    page.goto(base + "lpks/")
+    links = page.locator(".od-browse a").evaluate_all(
+        "links => links.map(a => [a.textContent, a.getAttribute('href')])")
+    fields = {r["kode"]: r["nama_id"] for r in read_bidang()}
+    by_name = {name: code for code, name in fields.items()}
+    visited = 0
+    for text, href in links:
+        page.goto(base + "lpks/")
+        page.locator(f'.od-browse a[href="{href}"]').first.click()   # a name may hold another
+        page.wait_for_load_state()
+        if "/bidang/" in page.url:
+            code = by_name[text]
+            assert page.locator("h1").inner_text().endswith(text)
+            assert set(page.evaluate(LISTED)) == expected(rows, bidang=code), text
+            visited += 1
+        elif "/wilayah/" in page.url and page.url.rstrip("/").rsplit("/", 1)[1] != "wilayah":
+            code = page.locator("[data-kelurahan]").first.get_attribute("data-kelurahan")[:8]
+            assert set(page.evaluate(LISTED)) == expected(rows, kecamatan=code) - {
+                r["id"] for r in rows if not r["kelurahan_kode"]}, text
+            visited += 1
+    return visited
+
+
+def read_bidang() -> list[dict]:
+    return [dict(r) for r in load_catalog(ROOT)["bidang"].rows]
+
+
+def test_without_javascript_the_directory_is_browsed_by_links(browser, server, site_url, real_rows):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        taught = {code for r in real_rows for code in r["bidang"].split(";") if code}
+        placed = {r["kelurahan_kode"][:8] for r in real_rows if r["kelurahan_kode"]}
+        assert browse_without_javascript(page, site_url, real_rows) == len(taught) + len(placed)
+    finally:
+        context.close()
+
+
+def test_empty_options_are_left_out_or_disabled(open_page, real_rows):
+    page, _ = open_page("lpks/")
+    ready(page)
+    for name in ("bidang", "akreditasi"):
+        labels = page.locator(f"#od-{name} option").all_inner_texts()
+        assert not [label for label in labels if label.endswith("(0)")], (name, labels)
+    taught = {code for r in real_rows for code in r["bidang"].split(";") if code}
+    values = set(page.locator("#od-bidang option").evaluate_all("os => os.map(o => o.value)")) - {""}
+    assert values - {UNKNOWN} == taught
+    for option in page.locator("#od-kecamatan option").all():
+        if option.inner_text().endswith("(0)"):
+            assert option.is_disabled()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -275,6 +337,16 @@ def test_synthetic_registry_filters_give_the_exact_counts(synthetic_page):
         assert page.locator("[data-od-count]").inner_text() == (
             f"Menampilkan {len(want):,} dari 2.000 lembaga.".replace(",", ".")), filters
     assert recorder.errors == [] and recorder.foreign == []
+
+
+def test_synthetic_registry_browsed_without_javascript(browser, synthetic):
+    url, rows = synthetic
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        taught = {code for r in rows for code in r["bidang"].split(";") if code}
+        assert browse_without_javascript(context.new_page(), url, rows) == len(taught) + 6
+    finally:
+        context.close()
 
 
 def test_synthetic_filters_from_the_url_match_too(synthetic_page):

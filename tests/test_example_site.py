@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from opendata import paths
+
 from support import ROOT
 
 EXAMPLE = ROOT / "examples" / "contoh"
@@ -92,3 +94,13 @@ def test_the_example_has_its_own_pages_names_and_figures(example_site):
     text = "\n".join(p.read_text(encoding="utf-8", errors="replace")
                      for p in example_site.rglob("*") if p.suffix in (".html", ".json", ".xml"))
     assert "3673" not in text and "Kota Serang" not in text and "LPKS" not in text
+
+
+def test_the_example_names_its_own_publisher_in_header_and_footer(example_site):
+    """Its publisher is not its site's name: the header names it under the site's name."""
+    for lang, publisher in (("id", "Tim contoh"), ("en", "Example team")):
+        html = (example_site / paths.language_root(lang) / "index.html").read_text(encoding="utf-8")
+        header = html[html.index("<header"):html.index("</header>")]
+        assert f'<span class="md-ellipsis od-header__publisher">{publisher}</span>' in header
+        footer = html[html.index("<footer"):html.index("</footer>")]
+        assert publisher in footer and "od-mark" in header

@@ -155,7 +155,7 @@ def test_the_cli_writes_the_canonical_csv_after_showing_the_changes(tmp_path, ca
     args = ["import", str(file), "--dataset", "uji", "--root", str(root), "--lang", "en"]
     assert main(args) == 1
     shown = capsys.readouterr().out
-    assert "1 row(s) added, 1 row(s) removed, 1 row(s) changed." in shown
+    assert "1 row added, 1 row removed, 1 row changed." in shown
     assert "  + 100" in shown and "  - 200" in shown and "  ~ 007: nilai: '8.5' → '9.26'" in shown
     assert "Not written" in shown and target.read_bytes() == current
     assert main(args) == 0

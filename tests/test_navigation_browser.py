@@ -52,7 +52,8 @@ def test_catalogue_to_every_dataset_page_and_its_history_without_errors(open_pag
 # One page of every kind the site has, in both languages (the chart and directory pages have
 # their own checks in test_charts_browser.py and test_directory_browser.py).
 KINDS = ["", "katalog/", "tentang/", "dataset/wilayah/", "dataset/lpks/",
-         "dataset/indikator/riwayat/", "data/indikator/1.0.0/", "grafik/tpt-kota-serang.html"]
+         "dataset/indikator/riwayat/", "data/indikator/1.0.0/", "grafik/tpt-kota-serang.html",
+         "pengembang/", "lpks/bidang/las_industri/"]
 
 
 @pytest.mark.parametrize("path", [root + kind for root in ("", "en/") for kind in KINDS])

@@ -114,7 +114,7 @@ def test_history_page_shows_counts_first_then_each_change_escaped(release_repo, 
     assert "<b>satu</b>" not in page
     assert "20 Februari 2024" in section
     english = (release_site / "en/dataset/indikator/riwayat/index.html").read_text()
-    assert "1 row(s) added, 1 row(s) removed, 1 row(s) changed." in english
+    assert "1 row added, 1 row removed, 1 row changed." in english   # plural rules, not "(s)"
     dataset_page = (release_site / "dataset" / "indikator" / "index.html").read_text()
     assert 'href="../../dataset/indikator/riwayat/"' in dataset_page
 

@@ -118,8 +118,11 @@ def test_pages_are_plain_data_listed_in_pages_py(tmp_path):
     sources = {lang: [p.source for p in found] for lang, found in every.items()}
     assert sources["id"] == sources["en"]
     dataset = next(p for p in every["id"] if p.source == "dataset/indikator/index.md")
-    assert [s.template for s in dataset.sections][:2] == [
-        "sections/dataset_header.html", "sections/release_block.html"]
+    # the dataset page in reading order (issue 12): what it is, its files, what it shows,
+    # what it does not settle, what each column means, where it comes from, rows, versions
+    assert [s.template.removeprefix("sections/").removesuffix(".html") for s in dataset.sections] == [
+        "dataset_header", "downloads", "cite", "directory_links", "charts", "conflicts",
+        "dictionary", "sources", "preview", "release_block"]
     found = [where for page in every["id"] for section in page.sections
              for where in _callables(section.context, f"{page.source}:{section.template}")]
     assert found == []

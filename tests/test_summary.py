@@ -74,7 +74,7 @@ def test_the_job_summary_has_the_validation_and_the_rows_that_changed(pull_reque
     assert lines[:3] == ["## Validasi / Validation", "", "✅ Semua 7 dataset sah. / All 7 datasets are valid."]
     assert lines[lines.index(f"### lpks ({BASE} → {NEW})") + 2] == (
         "1 baris ditambah, 1 baris dihapus, 1 baris diubah. / "
-        "1 row(s) added, 1 row(s) removed, 1 row(s) changed.")
+        "1 row added, 1 row removed, 1 row changed.")
     table = [line for line in lines if line.startswith("| ")]
     assert cells(table[0]) == ["Perubahan / Change", "Kunci (id) / Key (id)", "Kolom / Column",
                                "Nilai lama / Old value", "Nilai baru / New value"]
@@ -122,7 +122,7 @@ def test_the_text_diff_for_a_terminal(pull_request, opendata):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("Data changes against main (")
-    assert lines[1] == f"lpks {BASE} → {NEW}: 1 row(s) added, 1 row(s) removed, 1 row(s) changed."
+    assert lines[1] == f"lpks {BASE} → {NEW}: 1 row added, 1 row removed, 1 row changed."
     assert lines[2:4] == ["  + lpk_uji_baru", f"  - {removed['id']}"]
     assert lines[4].startswith("  ~ lpk_hasna_jaya_sejahtera nama: 'LPK Hasna Jaya Sejahtera' → 'LPK Hasna")
     assert len(lines) == 5

@@ -40,8 +40,11 @@
     var status = button.parentNode.querySelector(".od-chart__status");
     button.disabled = true;
     status.textContent = button.getAttribute("data-od-loading");
+    // the phone's own layout on a narrow screen, as the static image chooses it (<picture>)
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 40em)").matches;
+    var spec = button.getAttribute(narrow ? "data-od-spec-narrow" : "data-od-spec");
     Promise.all([loadBundle(absolute(button.getAttribute("data-od-bundle"))),
-                 loadSpec(absolute(button.getAttribute("data-od-spec")))])
+                 loadSpec(absolute(spec))])
       .then(function (done) {
         return window.vegaEmbed(target, done[1], { actions: false, renderer: "svg" });
       })
@@ -74,10 +77,14 @@
   function dateCitation(element) {
     var parts = (element.getAttribute("data-od-cite-dated") || "").split("{date}");
     if (parts.length !== 2) return;
+    // the sources' names lead the citation in their own language span: only the rest changes
+    var rest = element.querySelector("[data-od-cite-rest]");
+    var lead = rest ? rest.previousElementSibling.textContent.length : 0;
+    var target = rest || element;
     try {
-      element.textContent = parts[0] + today(element.getAttribute("data-od-cite-locale")) + parts[1];
+      target.textContent = (parts[0] + today(element.getAttribute("data-od-cite-locale")) + parts[1]).slice(lead);
     } catch (e) {
-      element.textContent = element.getAttribute("data-od-cite-undated");
+      target.textContent = element.getAttribute("data-od-cite-undated").slice(lead);
     }
   }
 

@@ -26,9 +26,16 @@
   function setup(root) {
     var $ = function (selector) { return root.querySelector(selector); };
     var form = $("[data-od-form]"), t = root.dataset;
+    form.hidden = false;   // the filters work from here on (without this script: links only)
+    if ($("[data-od-form-note]")) $("[data-od-form-note]").hidden = false;
     // the filters this directory has (a directory may declare no fields or status)
     var params = PARAMS.filter(function (name) { return form.elements[name]; });
     var number = new Intl.NumberFormat(document.documentElement.lang || t.lang);
+    var rules = new Intl.PluralRules(document.documentElement.lang || t.lang);
+    function plural(forms, n) {  // a text's forms ({one, other}) chosen by CLDR plural rules
+      var all = JSON.parse(forms);
+      return all[rules.select(n)] || all.other;
+    }
     var decimal = new Intl.NumberFormat(document.documentElement.lang || t.lang,
       { maximumFractionDigits: 1 });
     var items = Array.prototype.map.call(root.querySelectorAll("[data-od-row]"), function (el, i) {
@@ -106,8 +113,9 @@
       });
       arrange(state.here ? "near" : kelurahan ? "kelurahan" : "groups", shown, kelurahan);
       var counts = { shown: number.format(shown.length), total: number.format(items.length) };
-      $("[data-od-count]").textContent = state.here ? fill(t.tLocated, counts)
-        : fill(shown.length === items.length ? t.tAll : t.tSome, counts);
+      $("[data-od-count]").textContent = state.here ? fill(plural(t.tLocated, shown.length), counts)
+        : fill(shown.length === items.length ? plural(t.tAll, items.length)
+          : plural(t.tSome, items.length), counts);
       $("[data-od-empty]").hidden = shown.length > 0;
       remember(v);
       document.documentElement.dataset.finderReady = "1";

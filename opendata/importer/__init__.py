@@ -206,8 +206,7 @@ def problem_lines(problems, choice: str) -> list[str]:
 def change_lines(prepared: Prepared, choice: str) -> list[str]:
     diff = prepared.diff
     both = lambda key, **params: " / ".join(i18n.t(key, lang, **params) for lang in languages(choice))  # noqa: E731
-    lines = [both("release.summary", added=len(diff.added), removed=len(diff.removed),
-                  changed=len(diff.changed))]
+    lines = [" / ".join(releases.diff_summary(diff, lang) for lang in languages(choice))]
     for column in diff.columns_added:
         lines.append(f"  + {both('import.column')} {column}")
     for column in diff.columns_removed:

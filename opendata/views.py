@@ -1,0 +1,144 @@
+"""What a page section shows, computed from the catalogue as plain data: sources grouped by
+publisher, the preview's cells formatted for the page's language. `pages.py` calls these
+and hands the results to templates; templates never compute them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+from . import i18n, paths
+from .catalog import Dataset
+from .urls import safe_url
+
+YEARS = range(1000, 3000)    # integers a column holds only in this range are years: no grouping
+
+
+def source_groups(dataset: Dataset) -> list[dict]:
+    """The metadata's sources, one group per publisher (first appearance first), each with
+    its pages: {publisher, pages: [{href, host, url, page_date, accessed, note}]}."""
+    groups: dict[str, dict] = {}
+    for source in dataset.metadata.get("sources") or []:
+        publisher = str(source.get("publisher") or "").strip()
+        group = groups.setdefault(publisher, {"publisher": publisher, "pages": []})
+        url = str(source.get("url") or "")
+        href = safe_url(url)
+        group["pages"].append({
+            "href": href, "url": url, "host": _host(url) if href else "",
+            "page_date": source.get("page_date"), "accessed": source.get("accessed"),
+            "note": source.get("note") if isinstance(source.get("note"), dict) else None})
+    return list(groups.values())
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def accessed_count(groups: list[dict]) -> int:
+    """How many of the pages have a recorded access date."""
+    return sum(1 for group in groups for page in group["pages"] if page["accessed"])
+
+
+# --- the preview ------------------------------------------------------------------------------
+
+def preview(dataset: Dataset, rows, lang: str) -> dict:
+    """The preview table as text: labels for codes, numbers and booleans in the page's
+    language, links for URL columns. Text cells stay as written, in the data's language:
+    on a page in another language the table body says so (`body_lang`), and a cell in yet
+    another language (the page's own labels, a column '<name>_<lang>') says its own."""
+    data_lang = paths.default_language()
+    body_lang = data_lang if data_lang != lang else ""
+    kinds = {f.get("name"): _kind(dataset, f) for f in dataset.fields}
+    columns = [{"name": name, "num": kinds.get(name) in ("number", "integer", "year")}
+               for name in dataset.header]
+    body = []
+    for row in rows:
+        cells = []
+        for name in dataset.header:
+            cell = _cell(dataset, name, row.get(name, ""), kinds.get(name), lang)
+            language = cell.pop("language") or _column_lang(name, data_lang)
+            cells.append(dict(cell, lang=language if language != (body_lang or lang) else ""))
+        body.append(cells)
+    return {"columns": columns, "rows": body, "body_lang": body_lang}
+
+
+def _column_lang(name: str, data_lang: str) -> str:
+    """A column named '<something>_<language code>' holds text in that language."""
+    suffix = name.rsplit("_", 1)[-1] if "_" in name else ""
+    return suffix if suffix in paths.languages() else data_lang
+
+
+def _kind(dataset: Dataset, field: dict) -> str:
+    kind = field.get("type", "string")
+    if kind == "integer":
+        values = [row.get(field.get("name"), "") for row in dataset.rows]
+        numbers = [int(v) for v in values if v and v.lstrip("-").isdigit()]
+        if numbers and all(n in YEARS for n in numbers):
+            return "year"
+    if kind == "string" and field.get("format") == "uri":
+        return "uri"
+    return kind
+
+
+def _cell(dataset: Dataset, column: str, value: str, kind: str | None, lang: str) -> dict:
+    """{text, href, language}: language "" = the column's."""
+    cell = {"text": value, "href": None, "language": ""}
+    if value in ("", None):
+        return cell
+    label = dataset.code_label(column, value, lang)
+    if label != value:
+        return dict(cell, text=label, language=lang)
+    if kind in ("number", "integer"):
+        return dict(cell, text=_number(value, lang), language=lang)
+    if kind == "boolean" and value.strip().lower() in ("true", "false"):
+        return dict(cell, text=i18n.t(f"value.{value.strip().lower()}", lang), language=lang)
+    if kind == "date":
+        try:
+            return dict(cell, text=i18n.date(dt.date.fromisoformat(value), lang), language=lang)
+        except ValueError:
+            return cell
+    if kind == "uri" and safe_url(value):
+        return dict(cell, href=value, text=value if len(value) <= 40 else value[:39] + "…")
+    return cell
+
+
+def _number(value: str, lang: str) -> str:
+    """A number as written, in the page's language: its decimals kept, thousands grouped."""
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value
+    if not number.is_finite():
+        return value
+    decimals = max(0, -number.as_tuple().exponent) if "." in value else 0
+    return i18n.number(number, lang, decimals)
+
+
+# --- the directory, browsed without a script -----------------------------------------------
+
+def field_groups(directory) -> list[dict]:
+    """The fields that at least one institution teaches, in label order (of the default
+    language), each with its page and its institutions: [{code, labels, page, items}].
+    A code that cannot be a path segment gets a slug of it (numbered when two meet)."""
+    if directory is None or not directory.has_fields:
+        return []
+    items: dict[str, list] = {}
+    for item in directory.institutions:
+        for code in item.bidang:
+            items.setdefault(code, []).append(item)
+    labels = directory.field_labels
+    first = paths.default_language()
+    groups, used = [], set()
+    for code in sorted(items, key=lambda c: (labels[first].get(c, c).casefold(), c)):
+        slug = code if paths.is_safe(code) else (slugify(code) or "bidang")
+        while slug in used or not paths.is_safe(slug):
+            slug = f"{slugify(slug) or 'bidang'}-{len(used) + 1}"
+        used.add(slug)
+        groups.append({"code": code, "labels": {lang: labels[lang].get(code, code) for lang in labels},
+                       "page": paths.field_page(directory.name, slug), "items": items[code]})
+    return groups
