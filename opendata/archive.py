@@ -47,11 +47,9 @@ def write(project: Project, name: str, version: str, files: dict[str, bytes]) ->
 
 def as_published(name: str, version: str, files: dict[str, bytes]) -> dict[str, bytes]:
     """Archived files under their paths in the site."""
-    out = {}
-    for file, data in files.items():
-        fmt = file if file in ("datapackage.json", SUMS) else file.split(".", 1)[1]
-        out[paths.download_file(name, version, fmt)] = data
-    return out
+    from .downloads import _path
+
+    return {_path(name, version, file): data for file, data in files.items()}
 
 
 def problems(project: Project, name: str, version: str, files: dict[str, bytes],
@@ -95,12 +93,14 @@ def write_current(project: Project, name: str) -> Path:
     """Archive the working tree's version of a dataset, dated by its `released` metadata (what
     `opendata release` does in the pull request that raises the version)."""
     from . import downloads
-    from .catalog import load_dataset
+    from .catalog import load_catalog
     from .releases import declared_timestamp
 
     with project.activate():
-        dataset, found = load_dataset(project, name)
+        catalog = load_catalog(project)
+        dataset = catalog.get(name)
         if dataset is None:
-            raise ValueError(f"{name}: {[p.code for p in found]}")
-        files = downloads.release_files(dataset, released=declared_timestamp(dataset.metadata))
+            raise ValueError(f"{name}: {[p.code for p in catalog.problems]}")
+        files = downloads.release_files(dataset, released=declared_timestamp(dataset.metadata),
+                                        references=downloads.references(catalog, dataset))
         return write(project, name, dataset.version, files)

@@ -14,9 +14,7 @@ import io
 import json
 import zipfile
 
-from openpyxl import Workbook
-
-from . import i18n, paths, project
+from . import i18n, paths
 from .catalog import Dataset
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -27,17 +25,21 @@ MEDIATYPES = {
 FIXED_DATETIME = dt.datetime(1980, 1, 1)
 
 
-def release_files(dataset: Dataset, released: str | None = None) -> dict[str, bytes]:
+def release_files(dataset: Dataset, released: str | None = None,
+                  references: tuple[Dataset, ...] = ()) -> dict[str, bytes]:
     """Every file of a version of a dataset, keyed by its path under the site root. The CSV is
-    published canonically (UTF-8 without BOM, "\\n", commas, minimal quoting)."""
+    published canonically (UTF-8 without BOM, "\\n", commas, minimal quoting). `references`
+    are the datasets its foreign keys point to (and theirs): their CSVs travel with it, so the
+    version's data package keeps its keys and validates on its own."""
     name, version = dataset.name, dataset.version
     files = {
         f"{name}.csv": dataset.table.canonical_csv(),
         f"{name}.json": to_json(dataset),
         f"{name}.xlsx": to_xlsx(dataset),
     }
-    files["datapackage.json"] = datapackage(dataset, files, released)
-    files["README.txt"] = readme(dataset)
+    files.update({f"{ref.name}.csv": ref.table.canonical_csv() for ref in references})
+    files["datapackage.json"] = datapackage(dataset, files, released, references)
+    files["README.txt"] = readme(dataset, references)
     files[f"{name}.zip"] = to_zip(files)
     files["SHA256SUMS"] = sha256sums(files)
     del files["README.txt"]  # lives inside the zip only
@@ -45,8 +47,24 @@ def release_files(dataset: Dataset, released: str | None = None) -> dict[str, by
 
 
 def _path(name: str, version: str, file: str) -> str:
-    fmt = file if file in ("datapackage.json", "SHA256SUMS") else file.split(".", 1)[1]
-    return paths.download_file(name, version, fmt)
+    if file in ("datapackage.json", "SHA256SUMS"):
+        return paths.download_file(name, version, file)
+    stem, fmt = file.split(".", 1)
+    return paths.download_file(name, version, fmt) if stem == name else \
+        paths.reference_file(name, version, stem)
+
+
+def references(catalog, dataset: Dataset) -> tuple[Dataset, ...]:
+    """The datasets a dataset's foreign keys point to, and theirs, each once."""
+    found, todo = {}, [dataset]
+    while todo:
+        current = todo.pop()
+        for fk in current.schema.get("foreignKeys") or []:
+            target = (fk.get("reference") or {}).get("resource") if isinstance(fk, dict) else None
+            if target and target != dataset.name and target not in found and target in catalog:
+                found[target] = catalog[target]
+                todo.append(catalog[target])
+    return tuple(found[name] for name in sorted(found))
 
 
 def sha256(data: bytes) -> str:
@@ -84,37 +102,11 @@ def to_json(dataset: Dataset) -> bytes:
 
 
 def to_xlsx(dataset: Dataset) -> bytes:
-    """Typed cells; every text cell is stored as text, so '=1+1' stays the four characters."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "data"
-    sheet.append(list(dataset.header))
-    for row in records(dataset):
-        sheet.append([_cell(row.get(column)) for column in dataset.header])
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f": no live formula, whatever the text
-    about = book.create_sheet("kamus_data")
-    about.append([i18n.t("readme.column", "id"), i18n.t("readme.type", "id"),
-                  i18n.t("readme.description", "id"), i18n.t("readme.description", "en")])
-    for f in dataset.fields:
-        about.append([f["name"], f.get("type", "string"),
-                      dataset.column_text(f["name"], "id"), dataset.column_text(f["name"], "en")])
-    for cells in about.iter_rows():
-        for cell in cells:
-            cell.data_type = "s"
-    book.properties.creator = project.active().config.name["id"]
-    book.properties.created = book.properties.modified = FIXED_DATETIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    """Typed cells (real numbers, booleans and dates), a frozen and filtered header, fitted
+    widths, a dictionary sheet; text always stored as text, so '=1+1' stays four characters."""
+    from . import xlsx
 
-
-def _cell(value):
-    if isinstance(value, bool) or value is None:
-        return value if value is None else ("true" if value else "false")
-    return value
+    return xlsx.workbook(dataset, normalise_zip)
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -169,15 +161,24 @@ def data_resource(dataset: Dataset) -> dict:
     }
 
 
-def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None) -> bytes:
+def _keys_within(dataset: Dataset, names: set[str]) -> dict:
+    """A resource's schema keeping the foreign keys whose targets are in the package."""
+    keys = [fk for fk in dataset.schema.get("foreignKeys", [])
+            if (fk.get("reference", {}).get("resource") or dataset.name) in names | {dataset.name}]
+    return {**dataset.schema, "foreignKeys": keys}
+
+
+def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None,
+                references: tuple[Dataset, ...] = ()) -> bytes:
     meta = dataset.metadata
+    names = {ref.name for ref in references}
     resource = data_resource(dataset)
-    foreign = [fk for fk in dataset.schema.get("foreignKeys", [])
-               if fk.get("reference", {}).get("resource", "") not in ("", dataset.name)]
-    if foreign:  # a lone package cannot resolve references to other datasets
-        resource["schema"] = {**dataset.schema,
-                              "foreignKeys": [fk for fk in dataset.schema["foreignKeys"]
-                                              if fk not in foreign]}
+    resource["schema"] = _keys_within(dataset, names)   # keys into what the package holds
+    referenced = []
+    for ref in references:
+        item = data_resource(ref)
+        item.update(path=f"{ref.name}.csv", schema=_keys_within(ref, names), version=ref.version)
+        referenced.append(item)
     package = {
         "profile": "data-package",
         "name": dataset.name.replace("_", "-"),
@@ -190,7 +191,7 @@ def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None)
             for s in meta.get("sources", [])
         ],
         "keywords": (meta.get("keywords") or {}).get("id", []),
-        "resources": [resource] + [
+        "resources": [resource] + referenced + [
             {"name": f"{dataset.name}-{ext}", "path": f"{dataset.name}.{ext}",
              "type": "file", "format": ext, "mediatype": MEDIATYPES[ext], "bytes": len(files[f"{dataset.name}.{ext}"]),
              "hash": f"sha256:{sha256(files[f'{dataset.name}.{ext}'])}"}
@@ -202,7 +203,7 @@ def datapackage(dataset: Dataset, files: dict[str, bytes], released: str | None)
     return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode()
 
 
-def readme(dataset: Dataset) -> bytes:
+def readme(dataset: Dataset, references: tuple[Dataset, ...] = ()) -> bytes:
     """README.txt of the ZIP: both languages, every line from metadata or the catalogue."""
     def both(key: str, **params) -> str:
         return " / ".join(i18n.t(key, lang, **params) for lang in ("id", "en"))
@@ -223,6 +224,8 @@ def readme(dataset: Dataset) -> bytes:
         f"  {name + '.json':<18} {both('readme.file_json')}",
         f"  {name + '.xlsx':<18} {both('readme.file_xlsx')}",
         f"  {'datapackage.json':<18} {both('readme.file_datapackage')}",
+        *[f"  {ref.name + '.csv':<18} {both('readme.file_reference', name=ref.name, version=ref.version)}"
+          for ref in references],
         "",
         f"{both('readme.columns')}:",
     ]

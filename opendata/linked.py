@@ -67,7 +67,7 @@ def schema_org(published: Published, name: str, lang: str) -> dict:
             {"@type": "DataDownload", "name": f["file"], "contentUrl": paths.absolute(site_url, f["path"]),
              "encodingFormat": MEDIA_TYPES.get(f["kind"], "application/octet-stream"),
              "contentSize": f"{f['bytes']} B", "sha256": f["sha256"]}
-            for f in published.file_list(release)
+            for f in published.file_list(release) if f["kind"] != "reference"
         ],
     }
     temporal = _temporal(dataset)
@@ -143,7 +143,7 @@ def _dcat_dataset(published: Published, dataset: Dataset, publisher: str) -> dic
         "owl:versionInfo": dataset.version,
         "dcat:hasVersion": [{"@id": release_url(site_url, r)} for r in found],
         "dcat:distribution": [_distribution(f, release, site_url, licence)
-                              for f in published.file_list(release)],
+                              for f in published.file_list(release) if f["kind"] != "reference"],
     }
     frequency = FREQUENCY.get(dataset.metadata.get("update_frequency"))
     if frequency:
@@ -260,7 +260,7 @@ def api_catalogue(published: Published) -> dict:
             "page": _page(site_url, paths.default_language(), dataset.name),
             "api": paths.absolute(site_url, paths.api_file(dataset.name)),
             "files": {f["kind"]: paths.absolute(site_url, f["path"])
-                      for f in published.file_list(release)},
+                      for f in published.file_list(release) if f["kind"] != "reference"},
             "latest": paths.absolute(site_url, paths.latest_dir(dataset.name) + "/"),
             "releases": [{"version": r.version, "date": r.date, "url": release_url(site_url, r)}
                          for r in reversed(found[dataset.name])],

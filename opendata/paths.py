@@ -181,6 +181,11 @@ def download_file(name: str, version: str, fmt: str) -> str:
     return f"{release_dir(name, version)}/{segment(name)}.{fmt}"
 
 
+def reference_file(name: str, version: str, reference: str) -> str:
+    """A table another dataset's keys point to, published with a version of `name`."""
+    return f"{release_dir(name, version)}/{segment(reference)}.csv"
+
+
 def as_latest(path: str, name: str, version: str) -> str:
     """The copy of a release file under `latest/`."""
     release = release_dir(name, version) + "/"

@@ -11,7 +11,7 @@ from . import archive, downloads, paths
 from .catalog import Catalog
 from .releases import Release
 
-ORDER = ["csv", "json", "xlsx", "datapackage.json", "zip", "SHA256SUMS"]
+ORDER = ["csv", "json", "xlsx", "datapackage.json", "zip", "reference", "SHA256SUMS"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,7 +32,7 @@ class Published:
     def file_list(self, release: Release) -> list[dict]:
         """The files of a release in a fixed order, each with its size and SHA-256."""
         items = [{"path": path, "file": path.rsplit("/", 1)[1],
-                  "kind": file_kind(path.rsplit("/", 1)[1]), "bytes": len(data),
+                  "kind": file_kind(path.rsplit("/", 1)[1], release.name), "bytes": len(data),
                   "sha256": downloads.sha256(data)}
                  for path, data in self.files_of(release).items()]
         return sorted(items, key=lambda item: (ORDER.index(item["kind"])
@@ -60,12 +60,17 @@ def files_of(catalog: Catalog, release: Release) -> dict[str, bytes]:
     archived = archive.read(catalog.project, release.name, release.version)
     if archived is not None:
         return archive.as_published(release.name, release.version, archived)
-    return downloads.release_files(release.dataset, released=release.created)
+    return downloads.release_files(release.dataset, released=release.created,
+                                   references=downloads.references(catalog, release.dataset))
 
 
-def file_kind(file: str) -> str:
-    return "datapackage.json" if file == "datapackage.json" else (
-        file.split(".", 1)[1] if "." in file else file)
+def file_kind(file: str, name: str) -> str:
+    """A file's kind by its name; a CSV named after another dataset is a "reference": a table
+    this one's foreign keys point at, which travels with the version but is not its data."""
+    if file == "datapackage.json":
+        return file
+    kind = file.split(".", 1)[1] if "." in file else file
+    return "reference" if kind == "csv" and file != f"{name}.csv" else kind
 
 
 def release_url(site_url: str, release: Release) -> str:
