@@ -6,13 +6,18 @@ foreign keys resolve between the datasets). Built like the releases' own ZIPs
 
 from __future__ import annotations
 
-from . import downloads, linked, paths
+from . import cache, downloads, linked, paths
 from .publication import Published
 
 LEFT_OUT = ("zip", "SHA256SUMS")     # each dataset's own ZIP holds the same files again
 
 
 def archive(published: Published) -> bytes:
+    """The ZIP, by the published files it is made of (rebuilt when any dataset changes)."""
+    return cache.memo("bulk", paths.bulk_file(), published, lambda: _archive(published), raw=True)
+
+
+def _archive(published: Published) -> bytes:
     files: dict[str, bytes] = {}
     package = linked.catalogue_package(published)
     for dataset, resource in zip(published.catalog.datasets, package["resources"], strict=True):

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache, yamlsafe
 from . import project as projects
-from . import yamlsafe
 from .problems import Problem
 from .project import Project
 from .table import Table, Unreadable, read_csv
@@ -249,3 +249,9 @@ def _parse_json(raw: bytes, file: str, problems: list[Problem]) -> dict | None:
         problems.append(Problem(file=file, code="json_not_object"))
         return None
     return value
+
+
+# what the build cache hashes for a dataset (every input of its outputs) and for the catalogue
+cache.register(Table, cache.by_fields())
+cache.register(Dataset, cache.by_fields())
+cache.register(Catalog, cache.by_fields())

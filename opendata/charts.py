@@ -9,15 +9,17 @@ rendered once per language: titles, labels and number formats in the page's lang
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import altair as alt
 import vl_convert
 
-from . import i18n, paths, render
+from . import cache, i18n, paths, render
 from .catalog import Catalog, Dataset
 from .chartdata import ChartData, chart_data, csv_text, declarations
 from .chartspec import build_spec
@@ -29,12 +31,39 @@ BUNDLE = (f"vendor/vega-{vl_convert.get_vega_version()}-lite-{VEGA_LITE}"
 PNG_SCALE = 2
 
 
-def render_svg(spec: dict) -> str:
-    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 
 
-def render_png(spec: dict) -> bytes:
-    return vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=PNG_SCALE)
+@lru_cache(maxsize=1)
+def fonts() -> tuple:
+    """The fonts vl-convert may draw with (it finds the system's): each file's path, size and
+    time, part of every render's key, so a font installed or updated renders again."""
+    found = []
+    for folder in FONT_FOLDERS:
+        for top, _, names in os.walk(os.path.expanduser(folder)):
+            for name in names:
+                with contextlib.suppress(OSError):
+                    stat = os.stat(os.path.join(top, name))
+                    found.append((os.path.join(top, name), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+def _render_key(spec: dict, kind: str) -> tuple:
+    """What a render depends on: the spec (its theme and data included), vl-convert and the
+    fonts."""
+    return (json.dumps(spec, sort_keys=True, ensure_ascii=False), kind, vl_convert.__version__,
+            VEGA_LITE, PNG_SCALE, fonts())
+
+
+def render_svg(spec: dict, label: str = "") -> str:
+    return cache.memo("svg", label, _render_key(spec, "svg"),
+                      lambda: vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE))
+
+
+def render_png(spec: dict, label: str = "") -> bytes:
+    return cache.memo("png", label, _render_key(spec, "png"),
+                      lambda: vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE,
+                                                         scale=PNG_SCALE), raw=True)
 
 
 def with_title(svg: str, text: str) -> str:
@@ -59,10 +88,15 @@ BUNDLE_NOTICE = (
     f"(BSD-3-Clause, Copyright 2023 Jon Mease) {vl_convert.__version__}. */\n")
 
 
-@lru_cache(maxsize=1)
 def javascript_bundle() -> bytes:
     """vega, vega-lite and vega-embed in one file, served from the site itself, with their
     licence notice (the minified bundle carries none of its own)."""
+    return cache.memo("bundle", BUNDLE, (BUNDLE, BUNDLE_NOTICE, vl_convert.__version__),
+                      _javascript_bundle, raw=True)
+
+
+@lru_cache(maxsize=1)
+def _javascript_bundle() -> bytes:
     return (BUNDLE_NOTICE + vl_convert.javascript_bundle(vl_version=VEGA_LITE)).encode("utf-8")
 
 
@@ -124,22 +158,28 @@ def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
     line = source_line(data, lang)
-    spec = build_spec(chart, data, lang, line, summary)
+    label = f"{dataset.name}/{chart['id']}/{lang}"
+    spec = _spec(label, chart, data, lang, line, summary)
     screens = {}
     for layout in ("page", "narrow"):
-        shown = build_spec(chart, data, lang, line, summary, layout)
-        screens[layout] = (shown, with_title(render_svg(shown), summary))
+        shown = _spec(f"{label}/{layout}", chart, data, lang, line, summary, layout)
+        screens[layout] = (shown, with_title(render_svg(shown, f"{label}/{layout}"), summary))
     files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in FILES}
     url = chart_url(site_url, lang, dataset.name, chart["id"])
     rendered = Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,
                         description=(chart.get("description") or {}).get(lang, ""), data=data,
                         alt=alt_text(data, None, lang), spec=spec,
-                        svg=with_title(render_svg(spec), summary), png=render_png(spec),
+                        svg=with_title(render_svg(spec, label), summary), png=render_png(spec, label),
                         home=bool(chart.get("home")), files=files, url=url,
                         citation=citation(data, title, lang, url),
                         bundle=paths.asset(paths.default_language(), BUNDLE), summary=summary,
                         screens=screens)
     return replace(rendered, iframe=iframe(site_url, rendered))
+
+
+def _spec(label: str, *args) -> dict:
+    """The Vega-Lite spec (Altair builds and checks it: the slow part), by its inputs."""
+    return cache.memo("spec", label, args, lambda: build_spec(*args))
 
 
 def spec_json(spec: dict) -> bytes:

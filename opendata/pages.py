@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import citations, figures, i18n, linked, paths, permalinks, releases, views
+from . import cache, citations, figures, i18n, linked, paths, permalinks, releases, views
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -71,6 +71,10 @@ class Site:
     def charts_of(self, lang: str, dataset: str | None = None, home: bool = False) -> list[Rendered]:
         return [c for c in self.charts if c.lang == lang and (dataset is None or c.dataset == dataset)
                 and (c.home or not home)]
+
+
+# a page that shows the whole site is rebuilt when anything in it changed
+cache.register(Site, cache.by_fields())
 
 
 def _declared_figures(catalog: Catalog):
@@ -259,7 +263,7 @@ def figure_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]
     title = i18n.t("figures.title", lang, title=release.dataset.text("title", lang),
                    version=release.version)
     return [Page(paths.figures_page(dataset.name, release.version), lang, title, "figures", (
-        S("sections/figures_pinned.html", dict(site=site, release=release, newest=newest,
+        S("sections/figures_pinned.html", dict(release=release, newest=newest,
                                                figures=computed, missing=[
                                                    d for d in declared
                                                    if d["key"] not in {f.key for f in computed}])),

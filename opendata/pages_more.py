@@ -14,7 +14,8 @@ from .pages import Section as S
 
 def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
     """The directory, the areas, the coverage and how to add an institution."""
-    context = dict(site=site, directory=found, UNKNOWN=directory.UNKNOWN,
+    # not the whole site: these pages are built again only when what they show changed
+    context = dict(directory=found, UNKNOWN=directory.UNKNOWN,
                    bidang=found.field_labels[lang], coverage=directory.coverage(found),
                    reported=_figure(site, (found.declaration.get("reported") or {}).get("figure")),
                    own=found.pages)
@@ -29,7 +30,8 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
         Page(found.pages["coverage"], lang, i18n.t("coverage.title", lang), "coverage", (
             S("sections/directory_coverage.html", dict(
                 context, rows=directory.coverage_rows(found), bars=directory.bars(context["coverage"]),
-                figures=site.figures_on("coverage"), city_chart=_city_chart(site, found, lang))),
+                figures=site.figures_on("coverage"), city_chart=_city_chart(site, found, lang),
+                datasets={f.dataset: site.catalog[f.dataset] for f in site.figures_on("coverage")})),
         ), description=i18n.t("coverage.lead", lang)),
         Page(found.pages["add"], lang, i18n.t("add.title", lang), "add", (
             S("sections/directory_add.html", context),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import (
     bulk,
+    cache,
     charts,
     directory,
     feeds,
@@ -30,12 +31,15 @@ from .problems import BuildError
 from .validate import Validated, gate
 
 
-def build(root: Path | project.Project, out_dir: Path | None = None) -> Validated:
+def build(root: Path | project.Project, out_dir: Path | None = None,
+          outputs: cache.Cache | None = None) -> Validated:
     """Build the site of `root` into `out_dir` (default: its site/); returns what the gate
-    found (its warnings: historical releases withheld)."""
+    found (its warnings: historical releases withheld). `outputs`: the build cache (default:
+    the project's, .cache/opendata/): what it holds for the same inputs is not built again."""
     active = root if isinstance(root, project.Project) else project.load(root)
     out_dir = Path(out_dir or active.root / "site")
-    with active.activate(), publish.lock(out_dir):
+    outputs = outputs if outputs is not None else cache.Cache.for_project(active.root)
+    with active.activate(), cache.use(outputs), publish.lock(out_dir):
         checked = load_valid(active)
         site = assemble(checked, active)
         docs = {lang: {page.source: render.page(page) for page in pages.every_page(site, lang)}

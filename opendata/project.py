@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from . import yamlsafe
+from . import cache, yamlsafe
 from .problems import Problem
 
 PACKAGE = Path(__file__).resolve().parent
@@ -201,3 +201,7 @@ def _load(root: Path, stamp) -> Project:
         area=settings["area"], license=settings["license"], copyright=settings["copyright"],
         repository=settings["repository"], example=bool(settings["example"]), raw=raw)
     return Project(root=root, config=config, problems=tuple(problems))
+
+
+# the root is where the project is, not what it says: a copy elsewhere builds the same bytes
+cache.register(Project, cache.by_fields("root"))

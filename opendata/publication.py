@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import archive, downloads, paths
+from . import archive, cache, downloads, paths
 from .catalog import Catalog
 from .releases import Release
 
@@ -60,8 +60,11 @@ def files_of(catalog: Catalog, release: Release) -> dict[str, bytes]:
     archived = archive.read(catalog.project, release.name, release.version)
     if archived is not None:
         return archive.as_published(release.name, release.version, archived)
-    return downloads.release_files(release.dataset, released=release.created,
-                                   references=downloads.references(catalog, release.dataset))
+    references = downloads.references(catalog, release.dataset)
+    return cache.memo("release", f"{release.name}@{release.version}",
+                      (release.dataset, release.created, references),
+                      lambda: downloads.release_files(release.dataset, released=release.created,
+                                                      references=references))
 
 
 def file_kind(file: str, name: str) -> str:
@@ -88,3 +91,6 @@ def static(published: Published) -> dict[str, bytes]:
                for d in published.catalog.datasets}
     out.update(downloads.with_latest(published.catalog, current))
     return out
+
+
+cache.register(Published, cache.by_fields())

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import history, i18n, identity, paths, project
+from . import cache, history, i18n, identity, paths, project
 from .problems import BuildError, Problem
 
 THEME = project.PACKAGE / "theme"
@@ -42,7 +42,7 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
         environment = dict(os.environ, SOURCE_DATE_EPOCH=str(
             history.head_timestamp(active.root) or 315532800))   # 1980
         with ThreadPoolExecutor(max_workers=len(configs)) as pool:
-            failures = [f for f in pool.map(lambda item: _mkdocs(*item, environment),
+            failures = [f for f in pool.map(lambda item: _cached_mkdocs(*item, docs[item[0]], environment),
                                             configs.items()) if f]
         if failures:
             raise BuildError([p for found in failures for p in found])
@@ -142,6 +142,31 @@ def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str,
     config_file = work / f"mkdocs.{lang}.yml"
     config_file.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     return config_file
+
+
+def _cached_mkdocs(lang: str, config_file: Path, docs: dict[str, str],
+                   environment: dict) -> list[Problem]:
+    """One language's mkdocs output, from the build cache when its pages, its configuration
+    (the work folder's paths aside) and the theme are what they were."""
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    site_dir = Path(config.pop("site_dir"))
+    config.pop("docs_dir")
+    custom = (config.get("theme") or {}).get("custom_dir")
+    theme = cache.tree_digest(Path(custom)) if custom else ""
+    failures: list[Problem] = []
+
+    def build(target: Path) -> None:
+        failures.extend(_mkdocs(lang, config_file, environment))
+        if failures:
+            raise BuildError(failures)
+
+    try:
+        cache.current().folder_memo(
+            "mkdocs", lang, (docs, config, theme, environment.get("SOURCE_DATE_EPOCH")),
+            build, site_dir)
+    except BuildError:
+        return failures
+    return []
 
 
 def _mkdocs(lang: str, config_file: Path, environment: dict) -> list[Problem]:

@@ -16,6 +16,7 @@ import yaml
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
@@ -23,7 +24,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import i18n, paths, project
+from . import cache, i18n, paths, project
 from .urls import https_url, safe_url
 
 
@@ -71,12 +72,24 @@ def environment(lang: str) -> Environment:
     return cache[lang]
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept beside the build cache (Jinja checks each template's source
+    and its own version before it uses one): compiling them was a second of every build."""
+    active = cache.active()
+    if active is None or active.folder is None:
+        return None
+    folder = active.folder / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
 def _environment(active, lang: str) -> Environment:
     loaders = [PackageLoader("opendata", "templates")]
     if active.templates_dir.is_dir():   # the site's own templates override the package's
         loaders.insert(0, FileSystemLoader(str(active.templates_dir)))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=_bytecode_cache())
     env.globals.update(
         t=lambda key, **params: i18n.t(key, lang, **params),
         plural=lambda key, count, **params: i18n.plural(key, lang, count, **params),
@@ -152,7 +165,12 @@ def document(title: str, body: str, description: str = "", linked_data=(),
 
 
 def page(page) -> str:
-    """A Page (opendata/pages.py) as its Markdown source: its sections in order."""
+    """A Page (opendata/pages.py) as its Markdown source: its sections in order; from the
+    build cache when the page's data, the templates and the texts are what they were."""
+    return cache.memo("page", f"{page.lang}/{page.source}", page, lambda: _page_source(page))
+
+
+def _page_source(page) -> str:
     body = "\n".join(str(fragment(page.lang, section.template, page.source, title=page.title,
                                   **section.context))
                      for section in page.sections)

@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,16 @@ import pytest
 from opendata import localserver, pipeline
 
 from support import ROOT
+
+# One build cache for the session, shared by every build the tests make (their keys are the
+# content of their inputs) and apart from the developer's own .cache/opendata/.
+SESSION_CACHE = None if "OPENDATA_CACHE" in os.environ else tempfile.mkdtemp(prefix="opendata-cache-")
+os.environ.setdefault("OPENDATA_CACHE", SESSION_CACHE or "")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if SESSION_CACHE:
+        shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -151,7 +162,7 @@ def open_page(browser, server, site_url):
 def project_copy(tmp_path) -> Path:
     """A copy of the repository's sources (no .venv, no site) to break things in."""
     target = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
+    ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench", ".cache")
     shutil.copytree(ROOT, target, ignore=ignore)
     return target
 

@@ -50,7 +50,7 @@ def copy_project(target: Path) -> Path:
     """The repository's sources, as the `project_copy` fixture copies them, without the
     archives of older versions: a repository started from the copy has only the current
     versions in its history."""
-    ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
+    ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench", ".cache")
     shutil.copytree(ROOT, target, ignore=ignore)
     prune_archive(target)
     return target

@@ -25,7 +25,7 @@ CENTRE = (-6.12, 106.15)      # roughly Kota Serang
 
 def copy_project(target: Path) -> Path:
     """A copy of the repository's sources, as the `project_copy` fixture makes it."""
-    ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench")
+    ignore = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".build-*", "bench", ".cache")
     shutil.copytree(ROOT, target, ignore=ignore)
     return target
 

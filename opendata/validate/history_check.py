@@ -10,7 +10,7 @@ when the release was made, against the datasets of that time).
 
 from __future__ import annotations
 
-from .. import releases
+from .. import cache, releases
 from ..catalog import Catalog
 from ..problems import Problem, errors
 from ..releases import Candidate, Withheld
@@ -40,7 +40,10 @@ def _problems(catalog: Catalog, candidate: Candidate, check_dataset) -> list[Pro
     found = errors(candidate.problems)
     if candidate.dataset is None:
         return found or [Problem(file=f"datasets/{candidate.name}", code="file_missing")]
-    return found + errors(check_dataset(catalog, candidate.dataset))
+    # a release's files never change: its check is kept in the build cache by their content
+    return found + errors(cache.memo("history", f"{candidate.name}@{candidate.version}",
+                                     (candidate.dataset, catalog.project),
+                                     lambda: check_dataset(catalog, candidate.dataset)))
 
 
 def _warning(catalog: Catalog, candidate: Candidate, problems: list[Problem]) -> Problem:
