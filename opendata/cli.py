@@ -2,7 +2,7 @@
 
     opendata validate [--root DIR] [--lang both|id|en] [--format text|github|json] [--json]
     opendata build    [--root DIR] [--out DIR] [--lang both|id|en]
-    opendata serve    [--root DIR] [--port 8000]
+    opendata serve    [--root DIR] [--port 8000] [--dir BUILT]   (rebuilds and reloads on change)
     opendata diff     [--root DIR] --base REF [--markdown [--artifact NAME]] [--lang both|id|en]
     opendata add-row  [--root DIR] --dataset NAME [--set COLUMN=VALUE ...] [--dry-run] ISSUE
     opendata import   FILE --dataset NAME [--sheet S] [--decimal-comma|--decimal-dot]
@@ -17,6 +17,7 @@ Every stage lives in this package; `pipeline.py` knows their order.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -76,12 +77,22 @@ def cmd_archive(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from . import localserver
+    """Build, serve, and rebuild on every change of the sources (pages reload themselves);
+    with --dir, serve that built folder as it is."""
+    if args.dir:
+        from . import localserver
 
-    folder = Path(args.dir).resolve() if args.dir else args.root / "site"
-    with localserver.server(folder, args.port, quiet=False) as httpd:
-        print(f"http://127.0.0.1:{args.port}/  (Ctrl+C)")
-        httpd.serve_forever()
+        with localserver.server(Path(args.dir).resolve(), args.port, quiet=False) as httpd:
+            print(f"http://127.0.0.1:{args.port}/  (Ctrl+C)")
+            httpd.serve_forever()
+        return 0
+    from . import preview
+
+    with preview.Preview(args.root, args.port, lang=args.lang) as live:
+        print(f"{live.url}  (Ctrl+C); watching {', '.join(preview.WATCHED_FOLDERS)} "
+              f"and {', '.join(preview.WATCHED_FILES)}")
+        with contextlib.suppress(KeyboardInterrupt):
+            live.wait()
     return 0
 
 
@@ -132,9 +143,10 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     archive_cmd = commands.add_parser("archive", help="archive released versions that have no archive yet")
     archive_cmd.add_argument("--current", nargs="+", metavar="NAME",
                              help="also archive these datasets' working-tree version (a release)")
-    serve_cmd = commands.add_parser("serve", help="serve the built site on localhost")
+    serve_cmd = commands.add_parser(
+        "serve", help="build, serve on localhost, rebuild and reload the pages on every change")
     serve_cmd.add_argument("--port", type=int, default=8000)
-    serve_cmd.add_argument("--dir", help="the built site (default: ROOT/site)")
+    serve_cmd.add_argument("--dir", help="serve this built site as it is (no build, no watching)")
     diff_cmd = commands.add_parser("diff", help="rows added, removed and changed against a git ref")
     diff_cmd.add_argument("--base", required=True, help="the git ref to compare with (e.g. main)")
     diff_cmd.add_argument("--markdown", action="store_true",
@@ -148,7 +160,7 @@ def parser(default_root: Path | None = None) -> argparse.ArgumentParser:
     add_cmd.add_argument("--form", help="the issue form (default: the one whose labels match)")
     add_cmd.add_argument("--dry-run", action="store_true", help="print the row, write nothing")
     import_cmd, release_cmd = _import_parser(commands), _release_parser(commands)
-    for cmd in (validate_cmd, build_cmd, diff_cmd, add_cmd, import_cmd, release_cmd):
+    for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd, add_cmd, import_cmd, release_cmd):
         cmd.add_argument("--lang", choices=report.CHOICES, default="both",
                          help="language of the messages (default: both)")
     for cmd in (validate_cmd, build_cmd, serve_cmd, diff_cmd, add_cmd, archive_cmd, import_cmd,
