@@ -32,20 +32,22 @@ from .validate import Validated, gate
 
 
 def build(root: Path | project.Project, out_dir: Path | None = None,
-          outputs: cache.Cache | None = None) -> Validated:
+          outputs: cache.Cache | None = None, draft: Path | None = None) -> Validated:
     """Build the site of `root` into `out_dir` (default: its site/); returns what the gate
     found (its warnings: historical releases withheld). `outputs`: the build cache (default:
-    the project's, .cache/opendata/): what it holds for the same inputs is not built again."""
+    the project's, .cache/opendata/): what it holds for the same inputs is not built again.
+    draft: the live preview's mkdocs folder (publish.publish), for `opendata serve` only."""
     active = root if isinstance(root, project.Project) else project.load(root)
     out_dir = Path(out_dir or active.root / "site")
     outputs = outputs if outputs is not None else cache.Cache.for_project(active.root)
     with active.activate(), cache.use(outputs), publish.lock(out_dir):
         checked = load_valid(active)
         site = assemble(checked, active)
-        docs = {lang: {page.source: render.page(page) for page in pages.every_page(site, lang)}
+        every = {lang: pages.every_page(site, lang) for lang in paths.languages()}
+        docs = {lang: {page.source: render.page(page) for page in every[lang]}
                 for lang in paths.languages()}
-        nav = pages.navigation(pages.every_page(site, paths.default_language()))
-        publish.publish(docs, static_files(site), nav, active, out_dir)
+        nav = pages.navigation(every[paths.default_language()])
+        publish.publish(docs, static_files(site), nav, active, out_dir, draft)
     return checked
 
 

@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import localserver, pipeline
+from . import cache, localserver, pipeline
 from .problems import BuildError
 from .validate import report
 
@@ -109,6 +109,8 @@ class Preview:
                  lang: str = "both", log=print):
         self.root, self.out, self.lang, self.log = Path(root), Path(out or Path(root) / "site"), lang, log
         self.status = Status()
+        self.draft = cache.Cache.for_project(self.root).folder
+        self.draft = self.draft / "preview" if self.draft else None
         handler = type("Handler", (LiveHandler,), {"status": self.status})
         self.httpd = localserver.SiteServer(
             ("127.0.0.1", port), lambda *a: handler(*a, directory=str(self.out)))
@@ -119,7 +121,7 @@ class Preview:
     def build(self) -> bool:
         start = time.perf_counter()
         try:
-            pipeline.build(self.root, self.out)
+            pipeline.build(self.root, self.out, draft=self.draft)
         except BuildError as error:
             text = report.render(error.problems, self.lang, command="build")
             self.status.failed(text)

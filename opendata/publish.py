@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,21 +30,29 @@ TEMPORARY = ".build-"
 
 
 def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list[tuple[str, str]],
-            active: project.Project, out_dir: Path) -> None:
-    """Build every language into a temporary folder beside `out_dir`, then swap it in."""
+            active: project.Project, out_dir: Path, draft: Path | None = None) -> None:
+    """Build every language into a temporary folder beside `out_dir`, then swap it in.
+    draft: the live preview's folder, where mkdocs rebuilds only the pages that changed
+    (see `_draft_mkdocs`); never for a site that is published."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=TEMPORARY, dir=out_dir.parent) as tmp:
         work = Path(tmp)
         configs = {}
         for lang in paths.languages():
-            write_tree(work / "docs" / lang, docs[lang])
+            if draft is None:   # the preview keeps its pages in the draft folder
+                write_tree(work / "docs" / lang, docs[lang])
             configs[lang] = _config(active, work, lang, nav)
         environment = dict(os.environ, SOURCE_DATE_EPOCH=str(
             history.head_timestamp(active.root) or 315532800))   # 1980
+        def one(lang: str, config_file: Path) -> list[Problem]:
+            if draft is not None:
+                return _draft_mkdocs(lang, config_file, docs[lang], environment, draft,
+                                     work / "out" / lang)
+            return _cached_mkdocs(lang, config_file, docs[lang], environment)
+
         with ThreadPoolExecutor(max_workers=len(configs)) as pool:
-            failures = [f for f in pool.map(lambda item: _cached_mkdocs(*item, docs[item[0]], environment),
-                                            configs.items()) if f]
+            failures = [f for f in pool.map(lambda item: one(*item), configs.items()) if f]
         if failures:
             raise BuildError([p for found in failures for p in found])
         site = work / "out" / paths.default_language()
@@ -51,7 +60,7 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
             if lang != paths.default_language():
                 (work / "out" / lang).rename(site / paths.language_root(lang))
         write_tree(site, static)
-        swap(site, out_dir)
+        swap(site, out_dir, later=draft is not None)
 
 
 @contextlib.contextmanager
@@ -92,13 +101,22 @@ def write_tree(folder: Path, files: dict[str, str | bytes]) -> None:
             target.write_bytes(content)
 
 
-def swap(new: Path, target: Path) -> None:
+def swap(new: Path, target: Path, later: bool = False) -> None:
+    """`new` in place of `target`. later: the old site is removed by a thread once the new one
+    is in place (the preview's reload waits for nothing); what is left of it when the process
+    ends is a `.build-` folder that the next build removes."""
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
         target.rename(old)
     new.rename(target)
+    if later and old.exists():
+        trash = Path(tempfile.mkdtemp(prefix=TEMPORARY, dir=target.parent))
+        old.rename(trash / "old")
+        threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
+                         daemon=True).start()
+        return
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -169,11 +187,54 @@ def _cached_mkdocs(lang: str, config_file: Path, docs: dict[str, str],
     return []
 
 
-def _mkdocs(lang: str, config_file: Path, environment: dict) -> list[Problem]:
+def _draft_mkdocs(lang: str, config_file: Path, docs: dict[str, str], environment: dict,
+                  draft: Path, target: Path) -> list[Problem]:
+    """The live preview's mkdocs: the pages and the output stay in `draft`, only pages whose
+    Markdown changed are written again, and mkdocs runs with --dirty (it renders those
+    pages only) as long as the configuration (navigation, theme settings) and the set of
+    pages are the same; otherwise it builds everything. What the preview gives up: the
+    search index then covers only the rebuilt pages until the next full build."""
+    docs_dir, site_dir = draft / "docs" / lang, draft / "out" / lang
+    removed = sync_tree(docs_dir, docs)
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config.update(docs_dir=str(docs_dir), site_dir=str(site_dir))
+    text = yaml.safe_dump(config, allow_unicode=True)
+    draft_config, stamp = draft / f"mkdocs.{lang}.yml", draft / f"mkdocs.{lang}.built"
+    dirty = (not removed and site_dir.is_dir() and stamp.is_file()
+             and stamp.read_text(encoding="utf-8") == text)
+    stamp.unlink(missing_ok=True)
+    if not dirty:
+        shutil.rmtree(site_dir, ignore_errors=True)
+    draft_config.write_text(text, encoding="utf-8")
+    failures = _mkdocs(lang, draft_config, environment, ("--dirty",) if dirty else ())
+    if not failures:
+        stamp.write_text(text, encoding="utf-8")
+        shutil.copytree(site_dir, target)
+    return failures
+
+
+def sync_tree(folder: Path, files: dict[str, str]) -> bool:
+    """Make `folder` hold exactly `files`, writing only those that differ (the others keep
+    their times, which is how mkdocs --dirty tells a changed page). True when any was removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {(folder / relpath).resolve() for relpath in files}
+    removed = False
+    for old in [p for p in folder.rglob("*") if p.is_file()]:
+        if old.resolve() not in wanted:
+            old.unlink()
+            removed = True
+    changed = {relpath: text for relpath, text in files.items()
+               if not (folder / relpath).is_file()
+               or (folder / relpath).read_text(encoding="utf-8") != text}
+    write_tree(folder, changed)
+    return removed
+
+
+def _mkdocs(lang: str, config_file: Path, environment: dict, options=()) -> list[Problem]:
     """One language through mkdocs' command line; its errors and strict-mode warnings become
     Problems (none when it succeeded)."""
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                           "--config-file", str(config_file)],
+                           *options, "--config-file", str(config_file)],
                           capture_output=True, text=True, env=environment, check=False)
     if done.returncode == 0:
         return []

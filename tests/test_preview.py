@@ -102,3 +102,17 @@ def test_a_saved_change_appears_in_the_open_page_without_a_reload(live, browser)
                            timeout=60_000)
     assert all(u.startswith(live.url) for u in requests if not u.startswith("data:"))
     context.close()
+
+
+def test_the_draft_rewrites_only_changed_pages_and_drops_removed_ones(tmp_path):
+    from opendata import publish
+
+    folder = tmp_path / "docs"
+    assert publish.sync_tree(folder, {"a.md": "A", "b/c.md": "C"}) is False
+    before = {p.name: p.stat().st_mtime_ns for p in folder.rglob("*.md")}
+    time.sleep(0.01)
+    assert publish.sync_tree(folder, {"a.md": "A", "b/c.md": "C2"}) is False
+    after = {p.name: p.stat().st_mtime_ns for p in folder.rglob("*.md")}
+    assert after["a.md"] == before["a.md"] and after["c.md"] != before["c.md"]
+    assert publish.sync_tree(folder, {"a.md": "A"}) is True
+    assert sorted(p.name for p in folder.rglob("*.md")) == ["a.md"]
