@@ -163,6 +163,7 @@ class Cache:
         self.hits: Counter = Counter()
         self.misses: list[tuple[str, str]] = []
         self._known: dict[int, tuple[object, str]] = {}
+        self._memory: dict[str, tuple] = {}   # what this build already has, by key
 
     @classmethod
     def for_project(cls, root: Path) -> Cache:
@@ -208,13 +209,15 @@ class Cache:
         raw: the value is bytes, stored as they are (else pickled)."""
         key = self.key(kind, parts) if self.folder else None
         if key is not None:
-            found = self._load(self.path(kind, key), raw)
+            found = self._memory.get(key) or self._load(self.path(kind, key), raw)
             if found is not None:
                 self.hits[kind] += 1
+                self._memory[key] = found
                 return found[0]
         self.misses.append((kind, label))
         value = compute()
         if key is not None:
+            self._memory[key] = (value,)
             self._store(self.path(kind, key), value if raw else pickle.dumps(value, protocol=5))
         return value
 

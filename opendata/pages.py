@@ -194,16 +194,31 @@ def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
 def history_page(site: Site, dataset: Dataset, lang: str) -> Page:
     found = site.published.releases[dataset.name]
     log = releases.changelog(found)
-    entries = [dict(release=release, diff=d, summary=releases.change_summary(release, d, lang),
+    entries = [dict(release=release, summary=releases.change_summary(release, d, lang),
                     previous=log[i - 1][0] if i else None,
-                    notes=releases.notes(release, dataset, lang))
+                    notes=releases.notes(release, dataset, lang), **_shown(release, d, HISTORY_ROWS))
                for i, (release, d) in enumerate(log)][::-1]
     title = i18n.t("history.title", lang, title=dataset.text("title", lang))
     return Page(paths.history_page(dataset.name), lang, title, "history", (
         S("sections/history.html", dict(dataset=dataset, entries=entries, latest=dataset.version,
                                         withheld=site.published.withheld.get(dataset.name, ()),
                                         feed=paths.feed_file(lang, dataset.name))),
-    ))
+    ), search=not any(e["counts"]["capped"] for e in entries))
+
+
+# Rows of each kind of change a page shows (the rest is in the change's CSV): a release page
+# shows more than the history page, which lists every release.
+RELEASE_ROWS = releases.DIFF_ROWS
+HISTORY_ROWS = 20
+
+
+def _shown(release, difference, limit: int) -> dict:
+    """What a page shows of a change: `diff` capped, `counts` of every kind, and `full`, the
+    CSV of every change when the page shows only some (releases.diff_files writes it)."""
+    shown, counts = releases.capped(difference, limit)
+    full = (paths.diff_file(release.name, release.version)
+            if releases.capped(difference, releases.DIFF_ROWS)[1]["capped"] else None)
+    return dict(diff=shown, counts=counts, full=full)
 
 
 def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
@@ -214,19 +229,21 @@ def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
     for index, (release, d) in enumerate(log):
         title = i18n.t("release.page_title", lang, version=release.version,
                        title=release.dataset.text("title", lang))
+        shown = _shown(release, d, RELEASE_ROWS)
         out.append(Page(paths.release_page(dataset.name, release.version), lang, title, "release-page", (
             S("sections/release.html", dict(
-                dataset=dataset, release=release, diff=d, newest=newest,
+                dataset=dataset, release=release, diff=shown["diff"], newest=newest,
                 previous=log[index - 1][0] if index else None, files=published.file_list(release),
                 summary=releases.change_summary(release, d, lang),
                 notes=releases.notes(release, dataset, lang),
                 release_url=published.release_url(release))),
             S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url))),
             S("sections/release_changes.html", dict(
-                release=release, diff=d, previous=log[index - 1][0] if index else None,
+                release=release, previous=log[index - 1][0] if index else None,
                 summary=releases.change_summary(release, d, lang),
-                notes=releases.notes(release, dataset, lang))),
-        ), description=release.dataset.text("description", lang)))
+                notes=releases.notes(release, dataset, lang), **shown)),
+        ), description=release.dataset.text("description", lang),
+            search=not shown["counts"]["capped"]))   # a long table is no search result
     title = i18n.t("release.latest_title", lang, title=dataset.text("title", lang))
     out.append(Page(paths.release_page(dataset.name, paths.LATEST), lang, title, "release-page", (
         S("sections/release_latest.html", dict(dataset=dataset, release=newest,

@@ -166,6 +166,11 @@ def absolute(site_url: str, target: str = "") -> str:
 
 # --- files (relative to the site root) ------------------------------------------------------
 
+def diff_file(name: str, version: str) -> str:
+    """Every change of a version from the one before, as CSV (when its page shows only some)."""
+    return f"dataset/{segment(name)}/perubahan-{segment(version)}.csv"
+
+
 def release_dir(name: str, version: str) -> str:
     return f"data/{segment(name)}/{segment(version)}"
 

@@ -23,7 +23,6 @@ import subprocess
 from pathlib import Path
 
 from gitrepo import commit, copy_project, git, set_version
-
 from support import ROOT
 
 TEMPLATE = "indikator"

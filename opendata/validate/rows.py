@@ -8,6 +8,7 @@ tables are checked in parallel processes when there are several large ones.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 
 from ..catalog import Catalog, Dataset
@@ -37,12 +38,14 @@ def referenced(catalog: Catalog, name: str) -> list[str]:
     return [f for f in found if isinstance(f, str)]
 
 
-def validate_tables(catalog: Catalog, resolve: bool = True) -> list[Problem]:
-    """resolve=False: keys into other datasets are not checked (a historical release alone)."""
+def validate_tables(catalog: Catalog, resolve: bool = True, workers: int | None = None) -> list[Problem]:
+    """resolve=False: keys into other datasets are not checked (a historical release alone).
+    workers: processes that check tables at once (None: one per core when the tables are
+    large enough to pay for the processes; 1: here)."""
     readable = [d for d in catalog.datasets if tables._schema_ok(d)]
     jobs = [(d.csv_bytes, d.schema, d.csv_file, d.name, d.metadata.get("checks") or [],
              referenced(catalog, d.name)) for d in readable]
-    checked = dict(zip((d.name for d in readable), _run(jobs), strict=True))
+    checked = dict(zip((d.name for d in readable), _run(jobs, workers), strict=True))
     problems: list[Problem] = []
     for dataset in readable:
         check = checked[dataset.name]
@@ -65,12 +68,16 @@ def _check(job):
     return check_table(data, schema, file=file, name=name, checks=checks, keep=False, keys=keys)
 
 
-def _run(jobs: list) -> list:
-    big = sum(len(job[0]) for job in jobs) > PARALLEL_BYTES and len(jobs) > 1
-    if not big:
+def _run(jobs: list, workers: int | None = None) -> list:
+    """Each table's check, in order; the tables are independent, so in parallel processes
+    (each gets its table's bytes; the results come back in the order of the jobs)."""
+    if workers is None:
+        big = sum(len(job[0]) for job in jobs) > PARALLEL_BYTES and len(jobs) > 1
+        workers = (os.cpu_count() or 1) if big else 1
+    if workers <= 1 or len(jobs) <= 1:
         return [_check(job) for job in jobs]
-    with ProcessPoolExecutor() as pool:
-        return list(pool.map(_check, jobs))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_check, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 
 
 def _foreign_keys(catalog: Catalog, dataset: Dataset, check, checked: dict) -> list[Problem]:
