@@ -11,6 +11,11 @@ from .figures import Figure
 from .pages import Page, Site
 from .pages import Section as S
 
+# Above this many institutions the directory page lists none (a 10,000-row registry made an
+# 8 MB page, 486 KB gzip on first load): it links to the page of each kecamatan and field,
+# which list them. The finder, which filters in the page, is tested with 2,000.
+SPLIT_ABOVE = 2500
+
 
 def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
     """The directory, the areas, the coverage and how to add an institution."""
@@ -21,12 +26,15 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
                    own=found.pages)
     groups = directory.by_kelurahan(found.institutions)
     fields = views.field_groups(found)
+    if len(found.institutions) > SPLIT_ABOVE:   # the areas' and fields' pages list them
+        finder = S("sections/directory_split.html", dict(context, fields=fields))
+    else:
+        finder = S("sections/directory.html", dict(context, groups=directory.by_kecamatan(found.institutions),
+                                                   counts=directory.option_counts(found.institutions),
+                                                   fields=fields, script=paths.asset(lang, "finder.js")))
     pages = [
-        Page(found.pages["directory"], lang, i18n.t("directory.title", lang), "finder", (
-            S("sections/directory.html", dict(context, groups=directory.by_kecamatan(found.institutions),
-                                              counts=directory.option_counts(found.institutions),
-                                              fields=fields, script=paths.asset(lang, "finder.js"))),
-        ), description=i18n.t("directory.lead", lang), nav="nav.directory"),
+        Page(found.pages["directory"], lang, i18n.t("directory.title", lang), "finder", (finder,),
+             description=i18n.t("directory.lead", lang), nav="nav.directory"),
         Page(found.pages["coverage"], lang, i18n.t("coverage.title", lang), "coverage", (
             S("sections/directory_coverage.html", dict(
                 context, rows=directory.coverage_rows(found), bars=directory.bars(context["coverage"]),

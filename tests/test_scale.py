@@ -111,3 +111,26 @@ def test_the_real_sites_releases_show_every_change_on_their_page():
     with active.activate():
         checked = gate(active)
         assert releases.diff_files(checked.releases) == {}
+
+
+@pytest.mark.build
+def test_a_registry_too_long_for_one_page_is_split_by_kecamatan_and_field(monkeypatch):
+    from opendata import cache, pages, pages_more, render
+
+    active = project.load(ROOT)
+    with active.activate(), cache.use(cache.Cache.for_project(ROOT)):
+        site = pipeline.assemble(pipeline.load_valid(active), active)
+        count = len(site.directory.institutions)
+        whole = {p.source: p for p in pages.every_page(site, "id")}
+        monkeypatch.setattr(pages_more, "SPLIT_ABOVE", count - 1)
+        split = {p.source: p for p in pages.every_page(site, "id")}
+        source = site.directory.pages["directory"]
+        before, after = render._page_source(whole[source]), render._page_source(split[source])
+    names = [i.name for i in site.directory.institutions]
+    assert sum(name in before for name in names) == count
+    assert not any(f">{name}<" in after for name in names), "the split page lists none"
+    assert "finder.js" in before and "finder.js" not in after
+    for area in site.directory.areas:
+        assert f'{area.name}</a>' in after
+        assert area.page in split
+    assert set(split) == set(whole), "the same pages, the areas and fields list the institutions"
