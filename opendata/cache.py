@@ -208,18 +208,29 @@ class Cache:
         """compute(), or what it returned before for the same kind, inputs and environment.
         raw: the value is bytes, stored as they are (else pickled)."""
         key = self.key(kind, parts) if self.folder else None
-        if key is not None:
-            found = self._memory.get(key) or self._load(self.path(kind, key), raw)
-            if found is not None:
-                self.hits[kind] += 1
-                self._memory[key] = found
-                return found[0]
+        found = self.get(kind, key, raw)
+        if found is not None:
+            self.hits[kind] += 1
+            return found[0]
         self.misses.append((kind, label))
         value = compute()
-        if key is not None:
-            self._memory[key] = (value,)
-            self._store(self.path(kind, key), value if raw else pickle.dumps(value, protocol=5))
+        self.put(kind, key, value, raw)
         return value
+
+    def get(self, kind: str, key: str | None, raw: bool = False) -> tuple | None:
+        """(value,) kept under `key`, or None."""
+        if key is None or self.folder is None:
+            return None
+        found = self._memory.get(key) or self._load(self.path(kind, key), raw)
+        if found is not None:
+            self._memory[key] = found
+        return found
+
+    def put(self, kind: str, key: str | None, value, raw: bool = False) -> None:
+        if key is None or self.folder is None:
+            return
+        self._memory[key] = (value,)
+        self._store(self.path(kind, key), value if raw else pickle.dumps(value, protocol=5))
 
     def _load(self, file: Path, raw: bool):
         try:

@@ -214,8 +214,8 @@ def _read_file(project: Project, path: Path, problems: list[Problem]) -> bytes |
 
 
 def _parse_yaml(raw: bytes, file: str, problems: list[Problem]) -> dict | None:
-    try:
-        value = yamlsafe.load(raw)
+    try:   # in a build, a file read before is not parsed again (the cache has its value)
+        value = cache.memo("yaml", file, raw, lambda: yamlsafe.load(raw))
     except yamlsafe.YamlError as error:
         problems.append(Problem(file=file, code=error.code, row=error.line,
                                 params={"key": error.detail[:80]}, detail=error.detail[:300]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import cache, citations, figures, i18n, linked, paths, permalinks, releases, views
+from . import cache, changes, citations, figures, i18n, linked, paths, permalinks, releases, views
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -208,16 +208,16 @@ def history_page(site: Site, dataset: Dataset, lang: str) -> Page:
 
 # Rows of each kind of change a page shows (the rest is in the change's CSV): a release page
 # shows more than the history page, which lists every release.
-RELEASE_ROWS = releases.DIFF_ROWS
+RELEASE_ROWS = changes.DIFF_ROWS
 HISTORY_ROWS = 20
 
 
 def _shown(release, difference, limit: int) -> dict:
     """What a page shows of a change: `diff` capped, `counts` of every kind, and `full`, the
     CSV of every change when the page shows only some (releases.diff_files writes it)."""
-    shown, counts = releases.capped(difference, limit)
+    shown, counts = changes.capped(difference, limit)
     full = (paths.diff_file(release.name, release.version)
-            if releases.capped(difference, releases.DIFF_ROWS)[1]["capped"] else None)
+            if changes.capped(difference, changes.DIFF_ROWS)[1]["capped"] else None)
     return dict(diff=shown, counts=counts, full=full)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import (
     bulk,
     cache,
+    changes,
     charts,
     directory,
     feeds,
@@ -25,7 +26,6 @@ from . import (
     publication,
     publish,
     quality,
-    releases,
     render,
 )
 from .problems import BuildError
@@ -84,7 +84,7 @@ def static_files(site: pages.Site) -> dict[str, bytes]:
     head = (history.git(site.catalog.root, "log", "-1", "--format=%cI") or "").strip() or None
     return {
         **publication.static(site.published),
-        **releases.diff_files(site.published.releases),
+        **changes.diff_files(site.published.releases),
         **linked.static(site.published),
         **quality.static(site),
         **feeds.feeds(site.published, head),

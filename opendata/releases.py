@@ -14,10 +14,8 @@ from the site with a note instead of breaking the build.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import archive, cache, history, i18n, paths, yamlsafe
@@ -188,6 +186,7 @@ def archive_problems(catalog: Catalog, accepted: dict | None = None) -> list[Pro
     of its last commit for an older one."""
     accepted = candidates(catalog) if accepted is None else accepted
     problems = []
+    repository = history.is_repository(catalog.project.root)   # once, not once per dataset
     for dataset in catalog.datasets:
         found = [c for c in accepted.get(dataset.name, ()) if c.dataset is not None]
         if not any(c.version == dataset.version for c in found) and archive.read(
@@ -203,21 +202,22 @@ def archive_problems(catalog: Catalog, accepted: dict | None = None) -> list[Pro
                     file=dataset.metadata_file, code="release_not_archived", column="version",
                     params={"version": release.version, "name": dataset.name}))
                 continue
-            found = archive.problems(catalog.project, dataset.name, release.version, files,
-                                     state.table.canonical_csv())
+            found = cache.memo("archive", f"{dataset.name}@{release.version}",
+                               (dataset.name, release.version, files, state),
+                               lambda d=dataset, r=release, f=files, s=state: archive.problems(
+                                   catalog.project, d.name, r.version, f, s.table.canonical_csv()))
             if current:   # the maintainer edits the working tree: name the file they edited
                 found = [Problem(file=dataset.csv_file, code=p.code, params=p.params)
                          if p.code == "release_changed" else p for p in found]
             problems += found
-        problems += _orphans(catalog, dataset, {r.version for r in accepted.get(dataset.name, ())})
+        if repository:
+            problems += _orphans(catalog, dataset, {r.version for r in accepted.get(dataset.name, ())})
     return problems
 
 
 def _orphans(catalog: Catalog, dataset: Dataset, released: set[str]) -> list[Problem]:
     """An archived version that is neither released nor the working tree's: never published
     (a warning: it harms nothing, and history without git cannot tell)."""
-    if not history.is_repository(catalog.project.root):
-        return []
     folder = catalog.project.root / "archive" / dataset.name
     versions = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
     return [Problem(file=catalog.project.relative(folder / version), code="archive_orphan",
@@ -325,60 +325,6 @@ def changelog(releases: tuple[Release, ...]) -> list[tuple[Release, Diff | None]
 def _diff(old: Dataset, new: Dataset) -> Diff:
     return cache.memo("diff", f"{new.name}@{old.version}..{new.version}", (old, new),
                       lambda: diff(old, new))
-
-
-# A page shows at most this many rows of each kind of change (added, removed, changed); all of
-# them are in the change's CSV (`diff_csv`). 100,000 changed rows made a 29 MB page.
-DIFF_ROWS = 100
-
-
-def capped(difference: Diff | None, limit: int = DIFF_ROWS) -> tuple[Diff | None, dict]:
-    """What a page shows of a difference (the first `limit` rows of each kind), and how many
-    rows of each kind there are, with `capped`: whether any were left out."""
-    if difference is None:
-        return None, {"added": 0, "removed": 0, "changed": 0, "capped": False}
-    counts = {"added": len(difference.added), "removed": len(difference.removed),
-              "changed": len(difference.changed)}
-    counts["capped"] = max(counts.values()) > limit
-    shown = replace(difference, added=difference.added[:limit], removed=difference.removed[:limit],
-                    changed=difference.changed[:limit])
-    return shown, counts
-
-
-DIFF_HEADER = ("perubahan", "kunci", "kolom", "lama", "baru")   # change, key, column, old, new
-
-
-def diff_csv(difference: Diff, old_header, new_header) -> bytes:
-    """Every change, one line per cell: `ditambah` (added) and `dihapus` (removed) rows cell
-    by cell, `diubah` (changed) cells with the old and the new value. The key is the row's
-    primary key (its row number in its version when rows were compared whole)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(DIFF_HEADER)
-    for kind, rows, header in (("ditambah", difference.added, new_header),
-                               ("dihapus", difference.removed, old_header)):
-        for number, row in enumerate(rows, 1):
-            key = difference.key_of(row) if difference.key else f"#{number}"
-            for column in header:
-                value = row.get(column, "")
-                writer.writerow((kind, key, column, "", value) if kind == "ditambah"
-                                else (kind, key, column, value, ""))
-    for change in difference.changed:
-        for column, old, new in change.cells:
-            writer.writerow(("diubah", " · ".join(change.key), column, old, new))
-    return out.getvalue().encode("utf-8")
-
-
-def diff_files(published_releases: dict, limit: int = DIFF_ROWS) -> dict[str, bytes]:
-    """The CSV of every change too long for its page, at paths.diff_file."""
-    files = {}
-    for found in published_releases.values():
-        for index, (release, difference) in enumerate(changelog(found)):
-            if difference is not None and capped(difference, limit)[1]["capped"]:
-                previous = found[index - 1]
-                files[paths.diff_file(release.name, release.version)] = diff_csv(
-                    difference, previous.dataset.header, release.dataset.header)
-    return files
 
 
 def change_summary(release: Release, difference: Diff | None, lang: str) -> str:

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from opendata import paths, pipeline, project, releases
+from opendata import changes, paths, pipeline, project
 from opendata.releases import Change, Diff
 from opendata.validate import rows
 
@@ -28,15 +28,15 @@ def big_diff(count: int) -> Diff:
 
 
 def test_a_page_shows_at_most_the_first_rows_of_each_kind_of_change():
-    shown, counts = releases.capped(big_diff(250))
+    shown, counts = changes.capped(big_diff(250))
     assert (len(shown.added), len(shown.removed), len(shown.changed)) == (100, 3, 100)
     assert counts == {"added": 250, "removed": 3, "changed": 250, "capped": True}
-    assert releases.capped(big_diff(100))[1]["capped"] is False
-    assert releases.capped(None)[0] is None
+    assert changes.capped(big_diff(100))[1]["capped"] is False
+    assert changes.capped(None)[0] is None
 
 
 def test_the_csv_of_a_change_holds_every_cell_that_changed():
-    text = releases.diff_csv(big_diff(250), ("id", "nilai"), ("id", "nilai")).decode("utf-8")
+    text = changes.diff_csv(big_diff(250), ("id", "nilai"), ("id", "nilai")).decode("utf-8")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0] == ["perubahan", "kunci", "kolom", "lama", "baru"]
     assert lines[1] == ["ditambah", "baru-0", "id", "", "baru-0"]
@@ -84,7 +84,7 @@ def test_a_release_of_thousands_of_changed_rows_is_a_summary_and_a_download(tmp_
         page = root / paths.page_url(paths.release_page("indikator", "99.0.0")) / "index.html"
         text = page.read_text(encoding="utf-8")
         assert len(text) < 400_000, len(text)
-        assert text.count("sintetis-") <= 2 * releases.DIFF_ROWS
+        assert text.count("sintetis-") <= 2 * changes.DIFF_ROWS
         assert "perubahan-99.0.0.csv" in text
         history = (root / paths.page_url(paths.history_page("indikator")) / "index.html").read_text(encoding="utf-8")
         assert history.count("sintetis-") <= 2 * 20 + 2
@@ -97,8 +97,8 @@ def test_a_release_of_thousands_of_changed_rows_is_a_summary_and_a_download(tmp_
                    for loc in located)
         listed = sum(len(re.findall(r"sintetis-\d{5}", d["text"])) for d in index["docs"])
         assert listed < 100, "the search index holds no long table"
-    changes = (out / paths.diff_file("indikator", "99.0.0")).read_text(encoding="utf-8")
-    lines = list(csv.reader(io.StringIO(changes)))
+    every = (out / paths.diff_file("indikator", "99.0.0")).read_text(encoding="utf-8")
+    lines = list(csv.reader(io.StringIO(every)))
     assert sum(1 for line in lines if line[0] == "ditambah") == 3000 * len(header)
     assert sum(1 for line in lines if line[0] == "diubah") == 150
 
@@ -110,7 +110,7 @@ def test_the_real_sites_releases_show_every_change_on_their_page():
     active = project.load(ROOT)
     with active.activate():
         checked = gate(active)
-        assert releases.diff_files(checked.releases) == {}
+        assert changes.diff_files(checked.releases) == {}
 
 
 @pytest.mark.build

@@ -14,7 +14,7 @@ from functools import lru_cache
 from frictionless import Schema
 from jsonschema import Draft202012Validator
 
-from .. import i18n, paths, project
+from .. import cache, i18n, paths, project
 from ..catalog import Catalog, Dataset
 from ..dates import is_partial_date
 from ..problems import Problem
@@ -29,8 +29,9 @@ def _metadata_validator() -> Draft202012Validator:
 
 def validate_descriptors(catalog: Catalog) -> list[Problem]:
     problems = _catalogue_problems(catalog)
-    for dataset in catalog.datasets:
-        problems += dataset_problems(dataset)
+    for dataset in catalog.datasets:   # in a build, kept in the build cache by content
+        problems += cache.memo("descriptors", dataset.name, (dataset, catalog.project),
+                               lambda dataset=dataset: dataset_problems(dataset))
     return problems
 
 

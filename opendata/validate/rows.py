@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 
+from .. import cache
 from ..catalog import Catalog, Dataset
 from ..problems import Problem
 from . import tables
@@ -70,7 +71,28 @@ def _check(job):
 
 def _run(jobs: list, workers: int | None = None) -> list:
     """Each table's check, in order; the tables are independent, so in parallel processes
-    (each gets its table's bytes; the results come back in the order of the jobs)."""
+    (each gets its table's bytes; the results come back in the order of the jobs). In a
+    build, a check is kept in the build cache by the table's bytes, schema and rules."""
+    store = cache.active()
+    if store is None or store.folder is None:
+        return _run_all(jobs, workers)
+    keys = [store.key("table", job) for job in jobs]
+    found = [store.get("table", key) for key in keys]
+    done = iter(_run_all([job for job, hit in zip(jobs, found, strict=True) if hit is None], workers))
+    results = []
+    for key, job, hit in zip(keys, jobs, found, strict=True):
+        if hit is None:
+            value = next(done)
+            store.misses.append(("table", job[3]))
+            store.put("table", key, value)
+        else:
+            store.hits["table"] += 1
+            value = hit[0]
+        results.append(value)
+    return results
+
+
+def _run_all(jobs: list, workers: int | None = None) -> list:
     if workers is None:
         big = sum(len(job[0]) for job in jobs) > PARALLEL_BYTES and len(jobs) > 1
         workers = (os.cpu_count() or 1) if big else 1

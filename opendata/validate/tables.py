@@ -8,6 +8,7 @@ import re
 from frictionless import Checklist, Package, Resource, Schema
 from frictionless.formats import CsvControl
 
+from .. import cache
 from ..catalog import Catalog, Dataset
 from ..dates import is_partial_date
 from ..figures import SOURCE_COLUMNS
@@ -45,8 +46,13 @@ def validate_tables(catalog: Catalog, resolve: bool = True) -> list[Problem]:
 
 
 def _schema_ok(dataset: Dataset) -> bool:
+    return cache.memo("schema_ok", dataset.schema_file, dataset.schema,
+                      lambda: _valid_schema(dataset.schema))
+
+
+def _valid_schema(schema: dict) -> bool:
     try:
-        return Schema.validate_descriptor(dataset.schema).valid
+        return Schema.validate_descriptor(schema).valid
     except Exception:  # noqa: BLE001 - reported by the descriptor checks
         return False
 
