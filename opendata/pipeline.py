@@ -85,9 +85,9 @@ def static_files(site: pages.Site) -> dict[str, bytes]:
     return {
         **publication.static(site.published),
         **changes.diff_files(site.published.releases),
-        **linked.static(site.published),
-        **quality.static(site),
-        **feeds.feeds(site.published, head),
+        **cache.memo("linked", "linked", site.published, lambda: linked.static(site.published)),
+        **cache.memo("quality", "quality", site, lambda: quality.static(site)),
+        **cache.memo("feeds", "feeds", (site.published, head), lambda: feeds.feeds(site.published, head)),
         **charts.static(site.charts),
         **bulk.static(site.archive),
         **assets(),

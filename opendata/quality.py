@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
-from . import dates, paths
+from . import cache, dates, paths
 from .catalog import Dataset
 from .figures import SOURCE_COLUMNS
 
@@ -166,7 +166,12 @@ def coverage(directory, reported: float | None) -> Coverage:
 
 
 def build(site) -> tuple[DatasetQuality, ...]:
-    """Every dataset's quality, from what the build assembled (`pages.Site`)."""
+    """Every dataset's quality, from what the build assembled (`pages.Site`); computed once
+    per build and kept in the build cache (the page in each language and the JSON use it)."""
+    return cache.memo("quality_build", "quality", site, lambda: _build(site))
+
+
+def _build(site) -> tuple[DatasetQuality, ...]:
     found = site.directory
     reported = None
     if found is not None:
