@@ -62,9 +62,14 @@ def child(args: list[str]) -> None:
             found = rows.validate_tables(catalog, workers=int(args[2]))
         extra = {"problems": len(found)}
     else:
+        import gzip
+
         store = cache.Cache(Path(args[3]), root)
         pipeline.build(root, Path(args[2]), store)
-        extra = {"built": len(store.misses)}
+        catalogue = Path(args[2]) / "katalog" / "index.html"
+        extra = {"built": len(store.misses),
+                 "catalogue_kb": len(gzip.compress(catalogue.read_bytes(), 6)) / 1024
+                 if catalogue.is_file() else 0}
     seconds = time.perf_counter() - start
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
@@ -108,7 +113,7 @@ def datasets_series(tmp: Path, sizes: list[int]) -> None:
                     f"{n / first[0]:.1f}× the datasets"
         if n == 200:
             note += f"; budget {BUDGETS['cold_200']:.0f} s: {cold['seconds'] / BUDGETS['cold_200']:.2f}×"
-        line(f"{n} datasets: cold build", cold, note)
+        line(f"{n} datasets: cold build", cold, note + f"; catalogue page {cold['catalogue_kb']:.0f} KB gzip")
         note = f"{again['seconds'] / cold['seconds']:.1%} of cold, built again: {again['built']}"
         if n == 200:
             note += f"; budget {BUDGETS['nochange_200']:.0f} s: {again['seconds'] / BUDGETS['nochange_200']:.2f}×"
