@@ -266,6 +266,29 @@ class Cache:
                 shutil.rmtree(stored, ignore_errors=True)
                 os.replace(temporary, stored)
 
+    # a whole build: the output folder as the last build of the same inputs left it
+    def up_to_date(self, out_dir: Path, inputs: str | None) -> bool:
+        """True when `out_dir` is what the last build of `inputs` wrote, untouched since (its
+        files' names, sizes and times are recorded after the build)."""
+        record = self._record(out_dir)
+        if inputs is None or record is None or not record.is_file() or not out_dir.is_dir():
+            return False
+        if record.read_text(encoding="utf-8") != f"{inputs}\n{listing(out_dir)}":
+            return False
+        self.hits["site"] += 1
+        return True
+
+    def built(self, out_dir: Path, inputs: str | None) -> None:
+        record = self._record(out_dir)
+        if inputs is not None and record is not None:
+            self._store(record, f"{inputs}\n{listing(out_dir)}".encode())
+
+    def _record(self, out_dir: Path) -> Path | None:
+        if self.folder is None:
+            return None
+        where = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()
+        return self.folder / "sites" / where
+
     def missed(self, kind: str | None = None) -> list[str]:
         return [label for k, label in self.misses if kind in (None, k)]
 
@@ -273,6 +296,18 @@ class Cache:
 def _ensure(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def listing(folder: Path) -> str:
+    """SHA-256 of every file's path, size and modification time under `folder`."""
+    digest = hashlib.sha256()
+    for top, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            stat = os.stat(os.path.join(top, name))
+            digest.update(f"{os.path.relpath(os.path.join(top, name), folder)}\0{stat.st_size}"
+                          f"\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 # --- the cache in use --------------------------------------------------------------------------

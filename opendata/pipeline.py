@@ -43,13 +43,32 @@ def build(root: Path | project.Project, out_dir: Path | None = None,
     outputs = outputs if outputs is not None else cache.Cache.for_project(active.root)
     with active.activate(), cache.use(outputs), publish.lock(out_dir):
         checked = load_valid(active)
+        inputs = inputs_key(checked, active, outputs)
+        if outputs.up_to_date(out_dir, inputs):   # nothing changed since it was built
+            return checked
         site = assemble(checked, active)
         every = {lang: pages.every_page(site, lang) for lang in paths.languages()}
         docs = {lang: {page.source: render.page(page) for page in every[lang]}
                 for lang in paths.languages()}
         nav = pages.navigation(every[paths.default_language()])
         publish.publish(docs, static_files(site), nav, active, out_dir, draft)
+        outputs.built(out_dir, inputs)
     return checked
+
+
+def inputs_key(checked: Validated, active: project.Project, outputs: cache.Cache) -> str | None:
+    """Everything a build reads besides what the cache's environment covers (package, its
+    dependencies, the project's configuration, texts and templates): the datasets, every
+    release and withheld version the gate found, the archive's files, git's HEAD (the dates
+    of commits), the addresses, and a theme folder of the project's own."""
+    theme = (publish.base_config(active).get("theme") or {}).get("custom_dir")
+    own_theme = active.root / theme if theme and (active.root / theme).is_dir() else None
+    return outputs.key("site", (
+        checked.catalog, checked.releases, checked.withheld, checked.problems,
+        cache.tree_digest(active.root / "archive"),
+        cache.tree_digest(own_theme) if own_theme else "",
+        history.head(active.root) if history.is_repository(active.root) else "",
+        active.site_url, active.repository, paths.languages()))
 
 
 def load_valid(active: project.Project) -> Validated:

@@ -212,3 +212,26 @@ def _datasets(root: Path):
 
     return load_catalog(root).datasets
 
+
+
+@pytest.mark.build
+def test_a_site_built_from_the_same_inputs_is_left_as_it_is_until_it_or_they_change(warm, tmp_path):
+    root, folder, _ = warm
+    changed = tmp_path / "project"
+    shutil.copytree(root, changed)
+    out, store = tmp_path / "site", cache.Cache(folder, changed)
+    pipeline.build(changed, out, store)
+    store = cache.Cache(folder, changed)
+    pipeline.build(changed, out, store)
+    assert store.hits["site"] == 1 and store.misses == [], "up to date: nothing done"
+    (out / "index.html").write_text("edited by hand", encoding="utf-8")
+    store = cache.Cache(folder, changed)
+    pipeline.build(changed, out, store)
+    assert store.hits["site"] == 0 and "edited by hand" not in (out / "index.html").read_text(encoding="utf-8")
+    header, rows = read_rows(csv_path(changed, "bidang"))
+    rows[0]["nama_en"] = rows[0]["nama_en"] + " (diubah)"
+    write_rows(csv_path(changed, "bidang"), header, rows)
+    set_version(changed, "bidang", "99.0.0")
+    store = cache.Cache(folder, changed)
+    pipeline.build(changed, out, store)
+    assert store.hits["site"] == 0 and store.missed("release") == ["bidang@99.0.0"]
