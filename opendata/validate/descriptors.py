@@ -144,7 +144,7 @@ def _temporal_problems(dataset: Dataset) -> list[Problem]:
     if not dataset.field(column) or column not in dataset.header:
         return [Problem(file=dataset.metadata_file, code="temporal_column_unknown",
                         column=column[:80], params={"column": column[:80]})]
-    years = sorted({int(v) for v in (str(v or "").strip() for v in dataset.table.column(column))
+    years = sorted({int(v) for v in (str(v or "").strip() for v in set(dataset.table.column(column)))
                     if re.fullmatch(r"[0-9]{1,4}", v)})  # other cells are the schema's to report
     if not years or (temporal.get("start"), temporal.get("end")) == (years[0], years[-1]):
         return []

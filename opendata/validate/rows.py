@@ -93,8 +93,9 @@ def _run(jobs: list, workers: int | None = None) -> list:
 
 
 def _run_all(jobs: list, workers: int | None = None) -> list:
-    if workers is None:
-        big = sum(len(job[0]) for job in jobs) > PARALLEL_BYTES and len(jobs) > 1
+    if workers is None:   # processes pay only when the work splits: not for one big table
+        sizes = sorted((len(job[0]) for job in jobs), reverse=True)
+        big = len(sizes) > 1 and sum(sizes) > PARALLEL_BYTES and sum(sizes[1:]) > PARALLEL_BYTES / 4
         workers = (os.cpu_count() or 1) if big else 1
     if workers <= 1 or len(jobs) <= 1:
         return [_check(job) for job in jobs]

@@ -190,7 +190,10 @@ def source_dates(dataset: Dataset) -> list[Problem]:
     column = SOURCE_COLUMNS[2]
     if column not in dataset.header:
         return []
+    cells = dataset.table.column(column)
+    bad = {text for text in set(cells) if text and not is_partial_date(text)}   # dates repeat
+    if not bad:
+        return []
     return [Problem(file=dataset.csv_file, code="date_impossible", row=number, column=column,
                     params={"cell": text[:40]})
-            for number, text in enumerate(dataset.table.column(column), start=2)
-            if text and not is_partial_date(text)]
+            for number, text in enumerate(cells, start=2) if text in bad]
