@@ -25,6 +25,7 @@ PREVIEW_ROWS = 50
 class Section:
     template: str             # under templates/sections/ (the site's templates/ first)
     context: dict = field(default_factory=dict)
+    outside: bool = False     # HTML put into the built page after mkdocs (render.page_parts)
 
 
 @dataclass(frozen=True)
@@ -262,10 +263,11 @@ def row_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]:
                    version=release.version)
     return [Page(page.source, lang, title, "rows", (
         S("sections/rows.html", dict(dataset=release.dataset, release=release, newest=newest,
-                                     current=page, pages=found,
-                                     table=views.preview(release.dataset, page.rows, lang),
-                                     keys=[paths.row_anchor(permalinks.row_key(release.dataset, r))
-                                           for r in page.rows])),
+                                     current=page, pages=found)),
+        S("sections/rows_table.html", dict(
+            current=page, table=views.preview(release.dataset, page.rows, lang),
+            keys=[paths.row_anchor(permalinks.row_key(release.dataset, r)) for r in page.rows]),
+          outside=True),
     ), search=False) for page in found]
 
 

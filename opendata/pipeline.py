@@ -48,10 +48,14 @@ def build(root: Path | project.Project, out_dir: Path | None = None,
             return checked
         site = assemble(checked, active)
         every = {lang: pages.every_page(site, lang) for lang in paths.languages()}
-        docs = {lang: {page.source: render.page(page) for page in every[lang]}
-                for lang in paths.languages()}
+        parts = {lang: {page.source: render.page_parts(page) for page in every[lang]}
+                 for lang in paths.languages()}
+        docs = {lang: {source: text for source, (text, _) in found.items()}
+                for lang, found in parts.items()}
+        slots = {lang: {source: filled for source, (_, filled) in found.items() if filled}
+                 for lang, found in parts.items()}
         nav = pages.navigation(every[paths.default_language()])
-        publish.publish(docs, static_files(site), nav, active, out_dir, draft)
+        publish.publish(docs, static_files(site), nav, active, out_dir, draft, slots)
         outputs.built(out_dir, inputs)
     return checked
 

@@ -30,7 +30,8 @@ TEMPORARY = ".build-"
 
 
 def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list[tuple[str, str]],
-            active: project.Project, out_dir: Path, draft: Path | None = None) -> None:
+            active: project.Project, out_dir: Path, draft: Path | None = None,
+            slots: dict | None = None) -> None:
     """Build every language into a temporary folder beside `out_dir`, then swap it in.
     draft: the live preview's folder, where mkdocs rebuilds only the pages that changed
     (see `_draft_mkdocs`); never for a site that is published."""
@@ -55,6 +56,8 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
             failures = [f for f in pool.map(lambda item: one(*item), configs.items()) if f]
         if failures:
             raise BuildError([p for found in failures for p in found])
+        for lang, pages in (slots or {}).items():
+            fill_slots(work / "out" / lang, pages)
         site = work / "out" / paths.default_language()
         for lang in paths.languages():
             if lang != paths.default_language():
@@ -211,6 +214,22 @@ def _draft_mkdocs(lang: str, config_file: Path, docs: dict[str, str], environmen
         stamp.write_text(text, encoding="utf-8")
         shutil.copytree(site_dir, target)
     return failures
+
+
+def fill_slots(built: Path, pages: dict[str, dict[int, str]]) -> None:
+    """Put each page's `outside` sections into its built HTML, where render.page_parts left
+    an empty slot (mkdocs passes raw HTML through as it is)."""
+    from .render import slot
+
+    for source, filled in pages.items():
+        file = built / paths.page_url(source) / "index.html"
+        text = file.read_text(encoding="utf-8")
+        for number, html in filled.items():
+            if text.count(slot(number)) != 1:
+                raise BuildError([Problem(file=source, code="mkdocs_failed",
+                                          params={"lang": built.name, "message": "slot"})])
+            text = text.replace(slot(number), html, 1)
+        file.write_text(text, encoding="utf-8")
 
 
 def sync_tree(folder: Path, files: dict[str, str]) -> bool:

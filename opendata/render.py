@@ -165,15 +165,36 @@ def document(title: str, body: str, description: str = "", linked_data=(),
 
 
 def page(page) -> str:
-    """A Page (opendata/pages.py) as its Markdown source: its sections in order; from the
-    build cache when the page's data, the templates and the texts are what they were."""
+    """A Page (opendata/pages.py) as its whole Markdown source, its sections in order."""
+    source, slots = page_parts(page)
+    for number, html in slots.items():
+        source = source.replace(slot(number), html, 1)
+    return source
+
+
+def slot(number: int) -> str:
+    return f'<div data-od-slot="{number}"></div>'
+
+
+def page_parts(page) -> tuple[str, dict[int, str]]:
+    """The Markdown source mkdocs builds, with an empty slot for each section marked
+    `outside`, and {slot number: that section's HTML}, which publish.fill_slots puts into the
+    built page (a rows table is most of a page's bytes and mkdocs only has to pass it
+    through: its HTML parsers took 0.2 s for each page of 500 rows). From the build cache
+    when the page's data, the templates and the texts are what they were."""
     return cache.memo("page", f"{page.lang}/{page.source}", page, lambda: _page_source(page))
 
 
-def _page_source(page) -> str:
-    body = "\n".join(str(fragment(page.lang, section.template, page.source, title=page.title,
-                                  **section.context))
-                     for section in page.sections)
+def _page_source(page) -> tuple[str, dict[int, str]]:
+    parts, slots = [], {}
+    for section in page.sections:
+        html = str(fragment(page.lang, section.template, page.source, title=page.title,
+                            **section.context))
+        if getattr(section, "outside", False):
+            slots[len(slots)] = html.strip()
+            html = slot(len(slots) - 1)
+        parts.append(html)
+    body = "\n".join(parts)
     toc = contents(body) if page.contents else ()
     body = f'<div class="od-page od-{page.kind}">\n{body}\n</div>'
-    return document(page.title, body, page.description, page.linked_data, page.search, toc)
+    return document(page.title, body, page.description, page.linked_data, page.search, toc), slots

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from slugify import slugify
@@ -61,18 +62,37 @@ def preview(dataset: Dataset, rows, lang: str) -> dict:
 def _preview(dataset: Dataset, rows, lang: str) -> dict:
     data_lang = paths.default_language()
     body_lang = data_lang if data_lang != lang else ""
-    kinds = {f.get("name"): _kind(dataset, f) for f in dataset.fields}
+    kinds = _kinds(dataset)
     columns = [{"name": name, "num": kinds.get(name) in ("number", "integer", "year")}
                for name in dataset.header]
+    numeric = [column["num"] for column in columns]
+    known = _formatted(dataset, lang)   # values repeat (codes, years, units): each formatted once
     body = []
     for row in rows:
         cells = []
-        for name in dataset.header:
-            cell = _cell(dataset, name, row.get(name, ""), kinds.get(name), lang)
-            language = cell.pop("language") or _column_lang(name, data_lang)
-            cells.append(dict(cell, lang=language if language != (body_lang or lang) else ""))
+        for name, num in zip(dataset.header, numeric, strict=True):
+            value = row.get(name, "")
+            cell = known.get((name, value))
+            if cell is None:
+                cell = _cell(dataset, name, value, kinds.get(name), lang)
+                language = cell.pop("language") or _column_lang(name, data_lang)
+                cell = known[(name, value)] = dict(cell, num=num,
+                                                  lang=language if language != (body_lang or lang) else "")
+            cells.append(cell)
         body.append(cells)
     return {"columns": columns, "rows": body, "body_lang": body_lang}
+
+
+@lru_cache(maxsize=16)
+def _kinds(dataset: Dataset) -> dict:
+    """Each column's kind, once per dataset version (a year column is told by its values)."""
+    return {f.get("name"): _kind(dataset, f) for f in dataset.fields}
+
+
+@lru_cache(maxsize=16)
+def _formatted(dataset: Dataset, lang: str) -> dict:
+    """(column, value) → the cell as shown, filled as the pages of a version are made."""
+    return {}
 
 
 def _column_lang(name: str, data_lang: str) -> str:

@@ -125,7 +125,7 @@ def test_a_registry_too_long_for_one_page_is_split_by_kecamatan_and_field(monkey
         monkeypatch.setattr(pages_more, "SPLIT_ABOVE", count - 1)
         split = {p.source: p for p in pages.every_page(site, "id")}
         source = site.directory.pages["directory"]
-        before, after = render._page_source(whole[source]), render._page_source(split[source])
+        before, after = render.page(whole[source]), render.page(split[source])
     names = [i.name for i in site.directory.institutions]
     assert sum(name in before for name in names) == count
     assert not any(f">{name}<" in after for name in names), "the split page lists none"
