@@ -105,6 +105,11 @@ def write_big(root: Path, name: str, count: int) -> None:
         made.append(dict(model, id=f"sintetis-{i:07d}", utama="false", catatan=f"Baris sintetis {i}",
                          tahun=str(2015 + i % 11), nilai=str(rng.randint(0, 100))))
     _write(root / "datasets" / name / f"{name}.csv", header, rows + made)
+    size = (root / "datasets" / name / f"{name}.csv").stat().st_size
+    if size > 150_000_000:   # past the default limit of a CSV (catalog.MAX_CSV_BYTES): said
+        metadata = root / "datasets" / name / "metadata.yml"
+        metadata.write_text(metadata.read_text(encoding="utf-8")
+                            + f"limits:\n  bytes: {2 * size}\n", encoding="utf-8")
     set_version(root, name, "99.0.0")
 
 
