@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import history, i18n, paths, project
+from . import csp, history, i18n, paths, project
 from .problems import BuildError, Problem
 
 THEME = project.PACKAGE / "theme"
@@ -51,6 +51,7 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
             if lang != paths.default_language():
                 (work / "out" / lang).rename(site / paths.language_root(lang))
         write_tree(site, static)
+        csp.protect_tree(site)   # after every page is written: each policy fits its page's bytes
         swap(site, out_dir)
 
 
