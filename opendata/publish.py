@@ -31,9 +31,9 @@ TEMPORARY = ".build-"
 def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list[tuple[str, str]],
             active: project.Project, out_dir: Path) -> None:
     """Build every language into a temporary folder beside `out_dir`, then swap it in."""
-    out_dir = out_dir.resolve()
+    out_dir = _literal(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=TEMPORARY, dir=out_dir.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=_temporary(out_dir), dir=out_dir.parent) as tmp:
         work = Path(tmp)
         configs = {}
         for lang in paths.languages():
@@ -55,11 +55,39 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
         swap(site, out_dir)
 
 
+def _literal(out_dir: Path) -> Path:
+    """The output folder with its parent resolved but not itself: when it is a link, the link
+    is what a build replaces, never the folder it points at."""
+    out_dir = Path(os.path.abspath(out_dir))
+    return out_dir.parent.resolve() / out_dir.name if out_dir.name else out_dir
+
+
+def _temporary(out_dir: Path) -> str:
+    """The prefix of a build's temporary folder: beside the output and named after it, so a
+    build cleans up only its own output's leftovers, never another build's work in progress."""
+    return f"{TEMPORARY}{out_dir.name}-"
+
+
+def unsafe_output(out_dir: Path, active: project.Project | None) -> list[Problem]:
+    """The output folder is replaced as a whole: it must not be the project, hold it, or lie
+    inside one of its inputs (`--out .` would swap the project away and delete it)."""
+    out_dir, root = _literal(out_dir), active.root.resolve() if active else None
+    inputs = [root / name for name in ("datasets", "schemas", "templates", ".git",
+                                       project.CONFIG_FILE, project.MESSAGES_FILE)] if root else []
+    if not out_dir.name or (root and root.is_relative_to(out_dir)) or any(
+            out_dir.is_relative_to(i) for i in inputs):
+        return [Problem(file=str(out_dir)[-120:], code="output_unsafe")]
+    return []
+
+
 @contextlib.contextmanager
-def lock(out_dir: Path):
+def lock(out_dir: Path, active: project.Project | None = None):
     """One build of `out_dir` at a time; the next one is told, not left to crash in the swap.
     Holding the lock, anything a killed build left behind is removed."""
-    out_dir = out_dir.resolve()
+    refused = unsafe_output(out_dir, active)
+    if refused:
+        raise BuildError(refused)
+    out_dir = _literal(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     lock_file = out_dir.parent / f".{out_dir.name}.lock"
     with open(lock_file, "w") as handle:
@@ -75,9 +103,18 @@ def lock(out_dir: Path):
 
 
 def _clean_leftovers(out_dir: Path) -> None:
-    for left in out_dir.parent.glob(f"{TEMPORARY}*"):
-        shutil.rmtree(left, ignore_errors=True)
-    shutil.rmtree(out_dir.with_name(out_dir.name + ".old"), ignore_errors=True)
+    for left in out_dir.parent.glob(f"{_temporary(out_dir)}*"):
+        _remove(left)
+    _remove(out_dir.with_name(out_dir.name + ".old"))
+
+
+def _remove(path: Path) -> None:
+    """A leftover, whatever it became: a link is removed, never followed; a folder with all
+    it holds."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_tree(folder: Path, files: dict[str, str | bytes]) -> None:
@@ -95,12 +132,11 @@ def write_tree(folder: Path, files: dict[str, str | bytes]) -> None:
 
 def swap(new: Path, target: Path) -> None:
     old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
+    _remove(old)
+    if target.exists() or target.is_symlink():
         target.rename(old)
     new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
 
 
 def base_config(active: project.Project) -> dict:
