@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from . import csp, history, i18n, paths, project
+from . import csp, history, i18n, paths, project, render
 from .problems import BuildError, Problem
 
 THEME = project.PACKAGE / "theme"
@@ -51,7 +52,8 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
             if lang != paths.default_language():
                 (work / "out" / lang).rename(site / paths.language_root(lang))
         write_tree(site, static)
-        csp.protect_tree(site)   # after every page is written: each policy fits its page's bytes
+        # after every page is written, so each policy fits its page's bytes
+        csp.protect_tree(site, csp.Trusted.from_templates(template_folders(active)))
         swap(site, out_dir)
 
 
@@ -139,6 +141,16 @@ def swap(new: Path, target: Path) -> None:
     _remove(old)
 
 
+def template_folders(active: project.Project) -> list[Path]:
+    """Every folder whose templates write the pages: the theme's, its overrides (ours or the
+    site's), the package's page templates and the site's own."""
+    spec = importlib.util.find_spec("material")
+    theme = [Path(p) / "templates" for p in (spec.submodule_search_locations or [])] if spec else []
+    custom = (base_config(active).get("theme") or {}).get("custom_dir")
+    overrides = [THEME / custom, active.root / custom] if isinstance(custom, str) else []
+    return [*theme, *overrides, project.PACKAGE / "templates", active.templates_dir]
+
+
 def base_config(active: project.Project) -> dict:
     """The package's theme configuration, with the project's own mkdocs.yml over it."""
     base = yaml.safe_load((THEME / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -152,13 +164,14 @@ def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str,
     base = base_config(active)
     site_url = active.site_url
     base.update(
-        site_name=i18n.t("site.name", lang),
-        site_description=i18n.t("site.description", lang),
-        copyright=i18n.t("site.copyright", lang),
+        site_name=_text(i18n.t("site.name", lang)),
+        site_description=_text(i18n.t("site.description", lang)),
+        copyright=_text(i18n.t("site.copyright", lang)),
         site_url=paths.absolute(site_url, paths.language_root(lang)),
         docs_dir=str(work / "docs" / lang),
         site_dir=str(work / "out" / lang),
-        nav=[{i18n.t(key, lang): source} for key, source in nav],
+        # a nav title reaches <title> through `striptags`, which undoes references: no markup
+        nav=[{render.plain_title(i18n.t(key, lang)): source} for key, source in nav],
     )
     theme = dict(base.get("theme", {}))
     theme["language"] = lang
@@ -170,14 +183,24 @@ def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str,
     extra.update(lang=lang, root_url=paths.absolute(site_url), languages=list(paths.languages()),
                  default_language=paths.default_language(),
                  language_roots={code: paths.language_root(code) for code in paths.languages()},
-                 language_names={code: i18n.t(f"language.{code}", code) for code in paths.languages()},
-                 example_notice=i18n.t("example.notice", lang) if active.config.example else "",
+                 language_names={code: _text(i18n.t(f"language.{code}", code))
+                                 for code in paths.languages()},
+                 example_notice=_text(i18n.t("example.notice", lang)) if active.config.example else "",
                  feed=paths.feed_file(lang).removeprefix(paths.language_root(lang)),
                  stylesheet=paths.asset(lang, "site.css").removeprefix(paths.language_root(lang)))
     base["extra"] = extra
     config_file = work / f"mkdocs.{lang}.yml"
     config_file.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     return config_file
+
+
+def _text(value: str) -> str:
+    """A text for the theme's templates, which print configuration unescaped (mkdocs renders
+    them without autoescape; the theme escapes the site name in one attribute and not in the
+    next): what would open markup or close an attribute becomes a character reference.
+    `&` and `'` stay (the theme quotes attributes with `"`), so a name like "Data & Kota"
+    shows unchanged everywhere."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _mkdocs(lang: str, config_file: Path, environment: dict) -> list[Problem]:

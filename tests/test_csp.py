@@ -15,6 +15,7 @@ from opendata import csp, i18n
 from opendata.problems import BuildError
 
 from conftest import serve
+from support import ROOT
 
 PAGE = """<!doctype html>
 <html lang="id">
@@ -28,6 +29,9 @@ PAGE = """<!doctype html>
 <body><p style="margin:0">teks</p></body>
 </html>
 """
+
+
+TRUSTED = csp.Trusted.from_sources([PAGE])   # the page as its own template
 
 
 def sha(text: str) -> str:
@@ -49,7 +53,7 @@ def inline(html: str, tag: str) -> list[str]:
 
 
 def test_the_policy_names_the_inline_script_and_style_of_the_page_and_nothing_else():
-    policy = directives(csp.protect(PAGE))
+    policy = directives(csp.protect(PAGE, TRUSTED))
     assert policy == {
         "default-src": ["'self'"],
         "script-src": ["'self'", sha("window.hashed = 1;")],
@@ -62,7 +66,7 @@ def test_the_policy_names_the_inline_script_and_style_of_the_page_and_nothing_el
 
 
 def test_the_meta_comes_right_after_the_charset_before_anything_that_loads():
-    html = csp.protect(PAGE)
+    html = csp.protect(PAGE, TRUSTED)
     head = html[html.index("<head>"):]
     assert re.match(r'<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy"',
                     head)
@@ -71,7 +75,7 @@ def test_the_meta_comes_right_after_the_charset_before_anything_that_loads():
 
 
 def test_a_page_without_a_charset_gets_the_policy_first_in_its_head():
-    html = csp.protect("<html><head><title>x</title></head><body></body></html>")
+    html = csp.protect("<html><head><title>x</title></head><body></body></html>", TRUSTED)
     assert html.startswith('<html><head><meta http-equiv="Content-Security-Policy" content="')
 
 
@@ -79,19 +83,22 @@ def test_data_blocks_and_external_scripts_need_no_hash():
     html = ('<html><head><meta charset="utf-8"><script src="a.js"></script>'
             '<script type="application/ld+json">{"a": "</p>"}</script>'
             '<script id="__config" type="application/json">{}</script></head></html>')
-    assert directives(csp.protect(html))["script-src"] == ["'self'"]
+    assert directives(csp.protect(html, TRUSTED))["script-src"] == ["'self'"]
 
 
 def test_line_ends_are_hashed_as_the_browser_reads_them():
     """The HTML parser turns CR LF and CR into LF before the script's text exists."""
     html = '<html><head><meta charset="utf-8"><script>a;\r\nb;\rc;</script></head></html>'
-    assert directives(csp.protect(html))["script-src"] == ["'self'", sha("a;\nb;\nc;")]
+    trusted = csp.Trusted.from_sources(["<script>a;\nb;\nc;</script>"])
+    assert directives(csp.protect(html, trusted))["script-src"] == ["'self'", sha("a;\nb;\nc;")]
 
 
 def test_each_script_is_named_once_and_text_is_not_unescaped():
     html = ('<html><head><meta charset="utf-8"><script>if (a &amp;&amp; b) x();</script>'
             '<script>if (a &amp;&amp; b) x();</script></head></html>')
-    assert directives(csp.protect(html))["script-src"] == ["'self'", sha("if (a &amp;&amp; b) x();")]
+    trusted = csp.Trusted.from_sources([html])
+    assert directives(csp.protect(html, trusted))["script-src"] == [
+        "'self'", sha("if (a &amp;&amp; b) x();")]
 
 
 @pytest.mark.parametrize("page", [
@@ -103,7 +110,7 @@ def test_a_page_that_cannot_get_its_policy_stops_the_build(tmp_path, page):
     (tmp_path / "a" / "index.html").write_text(page, encoding="utf-8")
     (tmp_path / "ok.html").write_text(PAGE, encoding="utf-8")
     with pytest.raises(BuildError) as refused:
-        csp.protect_tree(tmp_path)
+        csp.protect_tree(tmp_path, TRUSTED)
     [problem] = refused.value.problems
     assert (problem.file, problem.code) == ("a/index.html", "page_unprotected")
     for lang in ("id", "en"):
@@ -135,6 +142,72 @@ def test_every_page_of_the_site_has_the_policy_of_its_own_inline_code(built_site
     assert directives(mkdocs)["style-src"] == ["'self'"]   # the theme needs no inline style
 
 
+# --- only what a template wrote is hashed: anything else is an injection -----------------------
+
+THEME = '<script>__md_scope=new URL("{{ base_url }}",location)</script><a href="javascript:void(0)">'
+
+
+@pytest.mark.parametrize("page, found", [
+    ('<html><head></head><body><script>alert(1)</script></body></html>', "<script>alert(1)"),
+    ('<html><head></head><body><img src=x onerror="alert(1)"></body></html>', "<img onerror=...>"),
+    ('<html><head></head><body><svg><a href=" JaVa\tScript:alert(1)">x</a></svg></body></html>',
+     "<a href= JaVa\tScript:alert(1)>"),
+    ('<html><head></head><body><iframe srcdoc="javascript:x"></iframe></body></html>',
+     "<iframe srcdoc=javascript:x>"),
+    ('<html><head></head><body><p style="background:url(//x)">x</p></body></html>',
+     'style="background:url(//x)"'),
+    ('<html><head><style>*{}</style></head></html>', "<style>*{}"),
+    ('<html><head><script>__md_scope=new URL("",alert(1),"",location)</script></head></html>',
+     '<script>__md_scope=new URL("",alert(1),"",location)'),
+])
+def test_markup_no_template_wrote_stops_the_page(page, found):
+    trusted = csp.Trusted.from_sources([THEME, PAGE])
+    with pytest.raises(csp.Injected) as refused:
+        csp.protect(page, trusted)
+    assert found in str(refused.value)
+
+
+@pytest.mark.parametrize("base", ["../..", ".", "/en/", "https://data.contoh.test/a-b/"])
+def test_a_template_expression_may_become_a_path(base):
+    page = (f'<html><head><script>__md_scope=new URL("{base}",location)</script></head>'
+            '<body><a href="javascript:void(0)">x</a></body></html>')
+    script = f'__md_scope=new URL("{base}",location)'
+    assert directives(csp.protect(page, csp.Trusted.from_sources([THEME])))["script-src"] == [
+        "'self'", sha(script)]
+
+
+def test_a_script_with_template_statements_is_never_trusted():
+    trusted = csp.Trusted.from_sources(["<script>{% if x %}a(){% endif %}</script>"])
+    assert trusted.scripts == ()
+    with pytest.raises(csp.Injected):
+        csp.protect("<html><head><script>a()</script></head></html>", trusted)
+
+
+def test_an_injected_page_stops_the_build_naming_it(tmp_path):
+    (tmp_path / "ok.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "x.html").write_text(PAGE.replace("teks", "<img src=x onerror=alert(1)>"),
+                                     encoding="utf-8")
+    with pytest.raises(BuildError) as refused:
+        csp.protect_tree(tmp_path, TRUSTED)
+    [problem] = refused.value.problems
+    assert (problem.file, problem.code) == ("x.html", "page_injected")
+    assert "onerror" in i18n.t("problem.page_injected", "en", **problem.params)
+    assert (tmp_path / "ok.html").read_text(encoding="utf-8").count("Content-Security") == 1
+
+
+def test_the_trusted_inline_code_comes_from_the_templates_only():
+    """Our lazy-search script (main.html), the theme's two, the embed page's style: nothing
+    from the data."""
+    from opendata import project, publish
+
+    trusted = csp.Trusted.from_templates(publish.template_folders(project.load(ROOT)))
+    main = (project.PACKAGE / "theme/overrides/main.html").read_text(encoding="utf-8")
+    lazy = re.search(r"<script>(.*?)</script>", main, re.S).group(1)
+    assert any(p.fullmatch(lazy) for p in trusted.scripts)
+    assert any(p.fullmatch("margin:0") for p in trusted.attributes)
+    assert not any(p.fullmatch("window.pwned=1") for p in trusted.scripts)
+
+
 # --- in the browser ------------------------------------------------------------------------
 
 # added after the policy was computed: what an injection would look like
@@ -147,7 +220,7 @@ INJECTED = """<script>window.unhashed = 1;</script>
 
 
 def test_the_browser_refuses_what_the_policy_does_not_name(browser, tmp_path):
-    html = csp.protect(PAGE).replace("</body>", INJECTED + "</body>")
+    html = csp.protect(PAGE, TRUSTED).replace("</body>", INJECTED + "</body>")   # after it
     (tmp_path / "index.html").write_text(html, encoding="utf-8")
     (tmp_path / "nothing.svg").write_text("not an image", encoding="utf-8")
     httpd = serve(tmp_path, 0)
