@@ -45,6 +45,12 @@ def small_project(root: Path, *, rows: list[dict] | None = None, texts: dict | N
     the pages print), `header` the CSV's header (the schema keeps its columns)."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "site.yml", root / "site.yml")
+    return write_dataset(root, rows=rows, texts=texts, header=header)
+
+
+def write_dataset(root: Path, *, rows: list[dict] | None = None, texts: dict | None = None,
+                  header: list[str] | None = None) -> Path:
+    """The dataset `uji` of `small_project`, written into the project at `root`."""
     texts = {**PLAIN, **(texts or {})}
     rows = ROWS if rows is None else rows
     columns = [f["name"] for f in FIELDS]
@@ -93,12 +99,12 @@ def metadata(texts: dict) -> dict:
         "columns": {f["name"]: both("column") for f in FIELDS},
         "codes": {"jenis": {"a": both("label_a"), "b": both("label_b")}},
         "release_notes": {"1.0.0": both("release_notes")},
-        "charts": [{"id": "uji-grafik", "type": "bar", "title": both("chart_title"),
+        "charts": [{"id": "uji-batang", "type": "bar", "title": both("chart_title"),
                     "description": both("chart_description"),
                     "category": {"field": "jenis", "title": both("axis")},
                     "value": {"field": "nilai", "unit": "orang", "title": both("axis"),
                               "aggregate": "sum"}}],
-        "figures": [{"key": "uji-jumlah", "kind": "count", "order": 1, "show": ["home"],
+        "figures": [{"key": "uji-jumlah", "kind": "count", "order": 1, "show": ["home", "about"],
                      "unit": "orang", "label": both("figure_label"), "text": both("figure_text"),
                      "missing": both("figure_text")}],
     }

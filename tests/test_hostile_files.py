@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from opendata import catalog, i18n, project, yamlsafe
+from opendata.problems import BuildError
 from opendata.validate import gate, report
 
 from hostile import small_project
@@ -679,3 +680,69 @@ def test_withheld_releases_write_nothing_and_publish_no_formula(bad_history, tmp
     page = (out / "dataset/uji/riwayat/index.html").read_text(encoding="utf-8")
     for version in WITHHELD:
         assert version in page or version.replace("/", "&#x2F;") in page
+
+
+# --- the theme prints the site's configuration unescaped ----------------------------------------
+
+SITE_NAME = 'Situs "><script>window.pwned=1</script><b title=\'x\'>tebal</b> & Kota'
+
+
+def hostile_name(root: Path) -> None:
+    import yaml
+
+    site = yaml.safe_load(text(root, "site.yml"))
+    site["name"] = {"id": SITE_NAME, "en": SITE_NAME}
+    site["description"] = {"id": SITE_NAME, "en": SITE_NAME}
+    write(root, "site.yml", yaml.safe_dump(site, allow_unicode=True))
+
+
+@pytest.mark.build
+def test_a_hostile_site_name_is_text_in_every_attribute_and_title(tmp_path):
+    """mkdocs renders the theme without autoescape, and the theme escapes the site name in
+    one attribute and not in the next: the name closed an aria-label and became a script."""
+    from html.parser import HTMLParser
+
+    from opendata import pipeline
+
+    root = small_project(tmp_path / "project")
+    hostile_name(root)
+    pipeline.build(root, tmp_path / "site")
+
+    class Seen(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.labels, self.scripts, self.title, self._in_title = [], 0, "", False
+
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            self.labels += [values[a] for a in ("aria-label", "content") if a in values]
+            self.scripts += tag == "script" and "src" not in values and "type" not in values
+            self._in_title = tag == "title"
+
+        def handle_data(self, data):
+            if self._in_title:
+                self.title += data
+                self._in_title = False
+
+    for page in ("index.html", "en/katalog/index.html", "404.html"):
+        seen = Seen()
+        seen.feed((tmp_path / "site" / page).read_text(encoding="utf-8"))
+        assert SITE_NAME in seen.labels and SITE_NAME in seen.title, page
+        assert seen.scripts == 3, page      # the theme's two and our lazy search: no other
+
+
+@pytest.mark.build
+def test_markup_that_escapes_into_a_page_stops_the_build(tmp_path, monkeypatch):
+    """The policy hashes only the inline code the templates wrote: with the escaping above
+    undone, the build refuses to publish instead of blessing the injected script."""
+    from opendata import pipeline, publish
+
+    root = small_project(tmp_path / "project")
+    hostile_name(root)
+    monkeypatch.setattr(publish, "_text", str)
+    with pytest.raises(BuildError) as refused:
+        pipeline.build(root, tmp_path / "site")
+    codes = {p.code for p in refused.value.problems}
+    assert codes == {"page_injected"}
+    assert not (tmp_path / "site").exists()
+    assert any("window.pwned=1" in p.params["detail"] for p in refused.value.problems)
