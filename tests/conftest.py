@@ -10,10 +10,19 @@ import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from opendata import localserver, pipeline
 
 from support import ROOT
+
+# Hypothesis: `ci` (make test) runs a fixed number of examples, the same ones every run;
+# `fuzz` (make fuzz, HYPOTHESIS_PROFILE=fuzz) many more, new ones each run.
+settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None, database=None,
+                          print_blob=True, suppress_health_check=list(HealthCheck))
+settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -746,3 +746,43 @@ def test_markup_that_escapes_into_a_page_stops_the_build(tmp_path, monkeypatch):
     assert codes == {"page_injected"}
     assert not (tmp_path / "site").exists()
     assert any("window.pwned=1" in p.params["detail"] for p in refused.value.problems)
+
+
+# --- found by tests/test_fuzz.py ---------------------------------------------------------------
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x9b"])
+def test_a_control_character_in_a_metadata_text_is_refused(tmp_path, char):
+    """A NUL in a chart's description passed validate, then vl-convert aborted the whole
+    process (a Rust panic: no message, no traceback, no site)."""
+    root = small_project(tmp_path / "project", texts={"chart_description": f"Uji{char}grafik"})
+    assert found(root) == {(META, None, f"charts/0/description/{lang}", "text_control_character")
+                           for lang in ("en", "id")}
+    with project.load(root).activate():
+        shown = readable(gate(root).errors)
+    assert f"U+{ord(char):04X}" in shown and char not in shown
+
+
+def test_a_control_character_in_site_yml_or_the_sites_messages(root):
+    import yaml
+
+    site = yaml.safe_load(text(root, "site.yml"))
+    site["description"]["id"] = "Situs\x1b]0;judul\x07"          # would retitle a terminal
+    write(root, "site.yml", yaml.safe_dump(site, allow_unicode=True))
+    write(root, "messages.yml", 'page.about: {id: "Tentang\\0", en: "About"}\n')
+    problems = {(f, c, code) for f, _, c, code in found(root) if code == "text_control_character"}
+    assert problems == {("site.yml", "description/id", "text_control_character"),
+                        ("messages.yml", "page.about/id", "text_control_character")}
+
+
+def test_a_long_label_of_characters_beyond_the_bmp_is_drawn(tmp_path):
+    """Vega shortened the label between the halves of a surrogate pair and vl-convert raised
+    'unexpected end of hex escape': a traceback in the build."""
+    from opendata import charts
+
+    label = "Kursus " + "\U00010000" * 60
+    root = small_project(tmp_path / "project", texts={"label_a": label})
+    with project.load(root).activate():
+        result = gate(root)
+        assert result.errors == []
+        rendered = charts.render_all(result.catalog, "https://data.contoh.test/")
+    assert all("\U00010000" in chart.svg and chart.png.startswith(b"\x89PNG") for chart in rendered)
