@@ -157,8 +157,13 @@ class _Markup(HTMLParser):
         self._stack.append(tag)
 
     def handle_data(self, data):
-        if self._stack and self._stack[-1] in ("strong", "em", "a") and "odmd" in data:
-            self.found.append(f"markdown became <{self._stack[-1]}>")
+        """Markdown in the data that was read as Markdown: `**odmd**` / `_odmd_` became
+        <strong> / <em> without their marks, `[odlink](...)` a link without its brackets."""
+        tag = self._stack[-1] if self._stack else ""
+        if (tag in ("strong", "em", "b", "i") and "odmd" in data
+                and "**odmd**" not in data and "_odmd_" not in data) or (
+                tag == "a" and "odlink" in data and "[odlink]" not in data):
+            self.found.append(f"markdown became <{tag}>: {data[:40]!r}")
 
     def handle_endtag(self, tag):
         if tag in self._stack:
@@ -271,5 +276,5 @@ def test_the_output_check_finds_markup_and_formulas():
     book.save(data)
     found = unsafe({"a.csv": b'x,"=HYPERLINK(""a"")"\n', "b.xlsx": data.getvalue(),
                     "c.html": b"<p>&lt;odfuzz&gt;</p><odfuzz>", "d.svg": b"<svg onload='x'/>",
-                    "e.html": b"<strong>odmd</strong><em>ok</em>"})
+                    "e.html": b"<strong>odmd</strong><em>ok</em><a>**odmd**</a>"})
     assert [f.split(":")[0] for f in found] == ["a.csv", "b.xlsx", "c.html", "d.svg", "e.html"]
