@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -297,10 +298,33 @@ def check(catalog: Catalog, broken: frozenset = frozenset()) -> list[Problem]:
         named = {name for name, _ in _named_columns(dataset, chart)}
         if not unknown and not named & broken:   # the data's own problems are reported first
             try:
-                chart_data(catalog, dataset, chart, paths.default_language())
+                for lang in paths.languages():
+                    problems += _formula_texts(chart_data(catalog, dataset, chart, lang),
+                                               chart["id"], lang, where)
             except ChartProblem as problem:
                 problems.append(Problem(code=problem.code, params=problem.params, **where))
     return problems
+
+
+# What a spreadsheet runs as a formula when the chart's CSV is opened: the rule of the cells
+# (validate/tables.py, formula_cells), applied here to what metadata adds to the chart's data
+# (code labels, lookup labels, titles): a label "=HYPERLINK(...)" made a live formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_LIKE = re.compile(r"[+-][0-9.,]*")
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) and not NUMBER_LIKE.fullmatch(text)
+
+
+def _formula_texts(data: ChartData, chart_id: str, lang: str, where: dict) -> list[Problem]:
+    keys = [c.key for c in data.columns]   # what csv_text writes
+    found = sorted({value for record in data.records for key in keys
+                    if isinstance(value := record.get(key), str) and formula_like(value)})
+    return [Problem(code="chart_formula", **where,
+                    params={"chart": chart_id, "lang": lang, "language": lang,
+                            "text": text[:30].replace("\t", "TAB").replace("\r", "CR")})
+            for text in found]
 
 
 def _unknown_names(catalog: Catalog, dataset: Dataset, chart: dict, where: dict) -> list[Problem]:

@@ -799,3 +799,21 @@ def test_a_long_label_of_characters_beyond_the_bmp_is_drawn(tmp_path):
         assert result.errors == []
         rendered = charts.render_all(result.catalog, "https://data.contoh.test/")
     assert all("\U00010000" in chart.svg and chart.png.startswith(b"\x89PNG") for chart in rendered)
+
+
+@pytest.mark.parametrize("label", ["=1+1", "@SUM(A1)", "+62 254 1", "-2+3", "\t=1",
+                                   '=HYPERLINK("https://x.test","k")'])
+def test_a_code_label_that_a_spreadsheet_would_run_never_reaches_the_chart_csv(tmp_path, label):
+    """Labels from metadata go into grafik/*.csv; the fuzz test found '@SUM(A1)' there, live."""
+    root = small_project(tmp_path / "project", texts={"label_b": label})
+    with project.load(root).activate():
+        problems = gate(root).errors
+        shown = readable(problems)
+    assert {(p.file, p.column, p.code, p.params["lang"]) for p in problems} == {
+        (META, "charts", "chart_formula", lang) for lang in ("id", "en")}
+    assert "uji-batang" in shown
+
+
+@pytest.mark.parametrize("label", ["-5", "+62254123456", "Kota", "-"])
+def test_a_label_a_spreadsheet_reads_as_text_or_number_is_fine(tmp_path, label):
+    assert found(small_project(tmp_path / "project", texts={"label_b": label})) == set()
