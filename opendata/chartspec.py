@@ -4,6 +4,7 @@ axes, tooltips, colours and number formats in the page's language."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import altair as alt
@@ -27,6 +28,7 @@ def d3_locale(lang: str) -> dict:
 
 
 def build_spec(chart: dict, data: ChartData, lang: str, source_line: str, summary: str) -> dict:
+    chart = drawable(chart)
     title = alt.Title(_title_text(chart, data, lang), subtitle=_subtitle(chart, lang, source_line),
                       anchor="start")
     base = alt.Chart(alt.Data(values=list(data.records)))
@@ -47,6 +49,24 @@ def build_spec(chart: dict, data: ChartData, lang: str, source_line: str, summar
         "view": {"stroke": None},
     }
     return spec
+
+
+BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+
+
+def drawable(value, key: str = ""):
+    """The declaration with its titles and labels as Vega-Lite can draw them: it pastes axis,
+    legend and tooltip titles into expressions without escaping backslashes or line breaks,
+    so a title ending in a backslash or holding a line break stopped the chart (found by the
+    fuzz test). A line break becomes a space, a backslash the look-alike U+2216."""
+    if isinstance(value, dict):
+        return {k: drawable(v, k if k in ("title", "label") else key)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [drawable(v, key) for v in value]
+    if isinstance(value, str) and key:
+        return BREAKS.sub(" ", value).replace("\\", "\u2216")
+    return value
 
 
 def _title_text(chart: dict, data: ChartData, lang: str):

@@ -817,3 +817,18 @@ def test_a_code_label_that_a_spreadsheet_would_run_never_reaches_the_chart_csv(t
 @pytest.mark.parametrize("label", ["-5", "+62254123456", "Kota", "-"])
 def test_a_label_a_spreadsheet_reads_as_text_or_number_is_fine(tmp_path, label):
     assert found(small_project(tmp_path / "project", texts={"label_b": label})) == set()
+
+
+@pytest.mark.parametrize("key", ["axis", "chart_title", "label_a"])
+@pytest.mark.parametrize("title", ["Nilai\n(persen)", "Nilai\u2028baru", 'Jalur "A"\\', '\\"'])
+def test_a_title_with_a_line_break_or_a_backslash_is_drawn(tmp_path, key, title):
+    """Vega-Lite pastes axis, legend and tooltip titles into expressions without escaping
+    them: '<odfuzz>\\n' as an axis title stopped the chart (found by the fuzz test)."""
+    from opendata import charts
+
+    root = small_project(tmp_path / "project", texts={key: title})
+    with project.load(root).activate():
+        result = gate(root)
+        assert result.errors == []
+        rendered = charts.render_all(result.catalog, "https://data.contoh.test/")
+    assert len(rendered) == 2 and all(chart.svg.startswith("<svg") for chart in rendered)
