@@ -9,14 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
 from jsonschema import Draft202012Validator
 
-from . import i18n, paths, project
+from . import i18n, paths, project, spreadsheet
 from .catalog import Catalog, Dataset
 from .figures import _text, select
 from .problems import Problem
@@ -257,10 +256,15 @@ def format_value(value, unit: str, lang: str) -> str:
     return i18n.number(value, lang, decimals)
 
 
+def csv_keys(data: ChartData) -> list[str]:
+    """The columns of the chart's CSV."""
+    return [c.key for c in data.columns]
+
+
 def csv_text(data: ChartData) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    keys = [c.key for c in data.columns]
+    keys = csv_keys(data)
     writer.writerow(keys)
     for record in data.records:
         writer.writerow(["" if record.get(k) is None else record.get(k) for k in keys])
@@ -299,32 +303,12 @@ def check(catalog: Catalog, broken: frozenset = frozenset()) -> list[Problem]:
         if not unknown and not named & broken:   # the data's own problems are reported first
             try:
                 for lang in paths.languages():
-                    problems += _formula_texts(chart_data(catalog, dataset, chart, lang),
-                                               chart["id"], lang, where)
+                    data = chart_data(catalog, dataset, chart, lang)
+                    problems += spreadsheet.chart_formulas(data, csv_keys(data), chart["id"],
+                                                           lang, where)
             except ChartProblem as problem:
                 problems.append(Problem(code=problem.code, params=problem.params, **where))
     return problems
-
-
-# What a spreadsheet runs as a formula when the chart's CSV is opened: the rule of the cells
-# (validate/tables.py, formula_cells), applied here to what metadata adds to the chart's data
-# (code labels, lookup labels, titles): a label "=HYPERLINK(...)" made a live formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_LIKE = re.compile(r"[+-][0-9.,]*")
-
-
-def formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS) and not NUMBER_LIKE.fullmatch(text)
-
-
-def _formula_texts(data: ChartData, chart_id: str, lang: str, where: dict) -> list[Problem]:
-    keys = [c.key for c in data.columns]   # what csv_text writes
-    found = sorted({value for record in data.records for key in keys
-                    if isinstance(value := record.get(key), str) and formula_like(value)})
-    return [Problem(code="chart_formula", **where,
-                    params={"chart": chart_id, "lang": lang, "language": lang,
-                            "text": text[:30].replace("\t", "TAB").replace("\r", "CR")})
-            for text in found]
 
 
 def _unknown_names(catalog: Catalog, dataset: Dataset, chart: dict, where: dict) -> list[Problem]:
