@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jsonschema import Draft202012Validator
 
-from . import i18n, paths, project
+from . import i18n, paths, project, spreadsheet
 from .catalog import Catalog, Dataset
 from .figures import _text, select
 from .problems import Problem
@@ -256,10 +256,15 @@ def format_value(value, unit: str, lang: str) -> str:
     return i18n.number(value, lang, decimals)
 
 
+def csv_keys(data: ChartData) -> list[str]:
+    """The columns of the chart's CSV."""
+    return [c.key for c in data.columns]
+
+
 def csv_text(data: ChartData) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    keys = [c.key for c in data.columns]
+    keys = csv_keys(data)
     writer.writerow(keys)
     for record in data.records:
         writer.writerow(["" if record.get(k) is None else record.get(k) for k in keys])
@@ -297,7 +302,10 @@ def check(catalog: Catalog, broken: frozenset = frozenset()) -> list[Problem]:
         named = {name for name, _ in _named_columns(dataset, chart)}
         if not unknown and not named & broken:   # the data's own problems are reported first
             try:
-                chart_data(catalog, dataset, chart, paths.default_language())
+                for lang in paths.languages():
+                    data = chart_data(catalog, dataset, chart, lang)
+                    problems += spreadsheet.chart_formulas(data, csv_keys(data), chart["id"],
+                                                           lang, where)
             except ChartProblem as problem:
                 problems.append(Problem(code=problem.code, params=problem.params, **where))
     return problems

@@ -22,6 +22,7 @@ from .catalog import Catalog, Dataset
 from .chartdata import ChartData, chart_data, csv_text, declarations
 from .chartspec import build_spec
 from .charttext import alt_text
+from .problems import BuildError, Problem
 
 VEGA_LITE = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])   # "6.4"
 BUNDLE = (f"vendor/vega-{vl_convert.get_vega_version()}-lite-{VEGA_LITE}"
@@ -30,11 +31,49 @@ PNG_SCALE = 2
 
 
 def render_svg(spec: dict) -> str:
-    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
+    return _render(vl_convert.vegalite_to_svg, spec)
 
 
 def render_png(spec: dict) -> bytes:
-    return vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=PNG_SCALE)
+    return _render(vl_convert.vegalite_to_png, spec, scale=PNG_SCALE)
+
+
+def _render(convert, spec: dict, **options):
+    """vl-convert fails ("unexpected end of hex escape") when Vega shortens a label to its
+    limit between the two halves of a character beyond U+FFFF (an emoji, 𐀀): it then draws
+    the chart again with no label shortened. A chart that still fails stops the build with
+    the chart named (chart_render_failed), never a traceback."""
+    try:
+        return convert(spec, vl_version=VEGA_LITE, **options)
+    except ValueError:
+        pass
+    try:
+        return convert(_unshortened(spec), vl_version=VEGA_LITE, **options)
+    except ValueError as error:
+        raise ChartFailed(str(error).splitlines()[-1][:300]) from None
+
+
+class ChartFailed(ValueError):
+    pass
+
+
+LIMITS = ("labelLimit", "titleLimit", "limit")
+
+
+def _unshortened(value):
+    """The spec with every text limit off (0: no limit)."""
+    if isinstance(value, dict):
+        found = {k: 0 if k in LIMITS else _unshortened(v) for k, v in value.items()}
+        if "config" in value or "$schema" in value:
+            config = dict(found.get("config") or {})
+            for part, keys in (("axis", ("labelLimit", "titleLimit")),
+                               ("legend", ("labelLimit", "titleLimit")), ("title", ("limit",))):
+                config[part] = {**(config.get(part) or {}), **dict.fromkeys(keys, 0)}
+            found["config"] = config
+        return found
+    if isinstance(value, list):
+        return [_unshortened(v) for v in value]
+    return value
 
 
 def with_title(svg: str, text: str) -> str:
@@ -125,16 +164,21 @@ def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
     summary = alt_text(data, title, lang)
     line = source_line(data, lang)
     spec = build_spec(chart, data, lang, line, summary)
-    screens = {}
-    for layout in ("page", "narrow"):
-        shown = build_spec(chart, data, lang, line, summary, layout)
-        screens[layout] = (shown, with_title(render_svg(shown), summary))
+    try:
+        screens = {}
+        for layout in ("page", "narrow"):
+            shown = build_spec(chart, data, lang, line, summary, layout)
+            screens[layout] = (shown, with_title(render_svg(shown), summary))
+        svg, png = with_title(render_svg(spec), summary), render_png(spec)
+    except ChartFailed as error:
+        raise BuildError([Problem(file=dataset.metadata_file, code="chart_render_failed",
+                                  column="charts", params={"id": chart["id"],
+                                                           "message": str(error)})]) from None
     files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in FILES}
     url = chart_url(site_url, lang, dataset.name, chart["id"])
     rendered = Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,
                         description=(chart.get("description") or {}).get(lang, ""), data=data,
-                        alt=alt_text(data, None, lang), spec=spec,
-                        svg=with_title(render_svg(spec), summary), png=render_png(spec),
+                        alt=alt_text(data, None, lang), spec=spec, svg=svg, png=png,
                         home=bool(chart.get("home")), files=files, url=url,
                         citation=citation(data, title, lang, url),
                         bundle=paths.asset(paths.default_language(), BUNDLE), summary=summary,

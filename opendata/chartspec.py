@@ -10,6 +10,7 @@ is scaled below its font size (at least 12 px)."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import altair as alt
@@ -38,6 +39,7 @@ def d3_locale(lang: str) -> dict:
 def build_spec(chart: dict, data: ChartData, lang: str, source_line: str, summary: str,
                layout: str = "full") -> dict:
     narrow = layout == "narrow"
+    chart = drawable(chart)
     base = alt.Chart(alt.Data(values=list(data.records)))
     layers = _line_layers(chart, data, base, lang, narrow) if chart["type"] == "line" \
         else _bar_layers(chart, data, base, lang, narrow)
@@ -73,6 +75,24 @@ def _title(chart: dict, data: ChartData, lang: str, source_line: str, layout: st
     if data.year:
         return alt.Title(alt.ExprRef(expr=f"'' + {YEAR_PARAM}"), anchor="start")
     return None
+
+
+BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+
+
+def drawable(value, key: str = ""):
+    """The declaration with its titles and labels as Vega-Lite can draw them: it pastes axis,
+    legend and tooltip titles into expressions without escaping backslashes or line breaks,
+    so a title ending in a backslash or holding a line break stopped the chart (found by the
+    fuzz test). A line break becomes a space, a backslash the look-alike U+2216."""
+    if isinstance(value, dict):
+        return {k: drawable(v, k if k in ("title", "label") else key)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [drawable(v, key) for v in value]
+    if isinstance(value, str) and key:
+        return BREAKS.sub(" ", value).replace("\\", "\u2216")
+    return value
 
 
 def _title_text(chart: dict, data: ChartData, lang: str):

@@ -35,7 +35,7 @@ def build(root: Path | project.Project, out_dir: Path | None = None) -> Validate
     found (its warnings: historical releases withheld)."""
     active = root if isinstance(root, project.Project) else project.load(root)
     out_dir = Path(out_dir or active.root / "site")
-    with active.activate(), publish.lock(out_dir):
+    with active.activate(), publish.lock(out_dir, active):
         checked = load_valid(active)
         site = assemble(checked, active)
         docs = {lang: {page.source: render.page(page) for page in pages.every_page(site, lang)}

@@ -106,7 +106,8 @@ def _candidates(project: Project, head: str, name: str) -> tuple[Candidate, ...]
     was raised; the archive keeps those bytes)."""
     meta_path = project.relative(project.metadata_path(name))
     commits = history.first_parent_log(project.root, meta_path)
-    metadata = history.blobs(project.root, [f"{commit}:{meta_path}" for commit, _ in commits])
+    metadata = history.blobs(project.root, [f"{commit}:{meta_path}" for commit, _ in commits],
+                             limit=catalogs.MAX_DESCRIPTOR_BYTES)
     found, seen, previous = [], set(), None
     for (commit, committed), meta in zip(commits, metadata, strict=True):
         version = _version(meta)
@@ -132,9 +133,22 @@ def _version(metadata: bytes | None) -> str | None:
 def _candidate(project: Project, name: str, version: str, commit: str, committed: str) -> Candidate:
     files = [project.relative(p) for p in (project.metadata_path(name), project.schema_path(name),
                                            project.csv_path(name))]
-    meta, schema, data = history.blobs(project.root, [f"{commit}:{f}" for f in files])
-    problems = [Problem(file=f, code="file_missing") for f, b in zip(files, (meta, schema, data),
-                                                                       strict=True) if b is None]
+    specs = [f"{commit}:{f}" for f in files]
+    linked, sizes = history.links(project.root, commit, files), history.sizes(project.root, specs)
+    meta, schema = history.blobs(project.root, specs[:2], limit=catalogs.MAX_DESCRIPTOR_BYTES)
+    limits = (catalogs.MAX_DESCRIPTOR_BYTES, catalogs.MAX_DESCRIPTOR_BYTES, catalogs.csv_limit(meta))
+    [data] = history.blobs(project.root, specs[2:], limit=limits[2])
+    problems = []
+    for file, size, limit in zip(files, sizes, limits, strict=True):
+        if file in linked:
+            problems.append(Problem(file=file, code="symlink"))
+        elif size is None:
+            problems.append(Problem(file=file, code="file_missing"))
+        elif size > limit:
+            problems.append(Problem(file=file, code="file_too_large",
+                                    params={"size": size, "limit": limit}))
+    if problems:
+        return Candidate(name, version, commit, committed, None, tuple(problems))
     dataset, found = catalogs.from_bytes(project, name, meta, schema, data, commit=commit)
     return Candidate(name, version, commit, committed, dataset, tuple(problems + found))
 

@@ -32,7 +32,7 @@ ORDER = """(selector) => [...document.querySelectorAll(selector + ' > [data-od-r
 
 
 def ready(page):
-    page.wait_for_function("document.documentElement.dataset.finderReady === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.finderReady === '1'")
 
 
 def visible(page) -> set[str]:
@@ -329,7 +329,7 @@ def test_synthetic_registry_filters_give_the_exact_counts(synthetic_page):
     assert page.locator("[data-od-count]").inner_text() == "Menampilkan semua 2.000 lembaga."
     for filters in FILTERS:
         page.click("[data-od-form] button[type=reset]")
-        page.wait_for_function("document.querySelectorAll('[data-od-row]:not([hidden])').length === 2000")
+        page.wait_for_function("() => document.querySelectorAll('[data-od-row]:not([hidden])').length === 2000")
         choose(page, **filters)
         want = expected(rows, **filters)
         assert 0 < len(want) < 2000, filters
@@ -386,7 +386,7 @@ def test_near_me_sorts_by_distance_and_puts_rows_without_coordinates_last(synthe
                             permissions=["geolocation"])
     requests_before = len(recorder.requests)
     page.click("[data-od-near]")
-    page.wait_for_function("document.querySelector('[data-od-near]').ariaPressed === 'true'")
+    page.wait_for_function("() => document.querySelector('[data-od-near]').ariaPressed === 'true'")
     shown = [r for r in rows if r["id"] in expected(rows, kecamatan="36.73.03")]
     located = sorted((r for r in shown if r["lintang"]), key=lambda r: distance_km(
         (here["latitude"], here["longitude"]), (float(r["lintang"]), float(r["bujur"]))))
@@ -406,10 +406,10 @@ def test_the_2000_row_directory_stays_usable(synthetic_page):
     page, recorder = opener("lpks/?kecamatan=36.73.02&bidang=tata_rias")
     assert visible(page) == expected(rows, kecamatan="36.73.02", bidang="tata_rias")
     page.fill("#od-cari", "topas")
-    page.wait_for_function("document.querySelector('[data-od-count]').textContent.includes('dari')")
+    page.wait_for_function("() => document.querySelector('[data-od-count]').textContent.includes('dari')")
     assert visible(page) == expected(rows, kecamatan="36.73.02", bidang="tata_rias", cari="topas")
     page.click("[data-od-form] button[type=reset]")
-    page.wait_for_function("!location.search")
+    page.wait_for_function("() => !location.search")
     assert len(visible(page)) == 2000
     page.click("nav[data-od-jump] a[href='#kecamatan-curug']")
     page.wait_for_url("**/lpks/#kecamatan-curug")            # no stale query in the anchor
@@ -454,7 +454,7 @@ def test_hostile_registry_text_is_shown_literally_and_nothing_runs(browser, host
     if "lpks/" in path:
         ready(page)
         page.fill("#od-cari", "<img")
-        page.wait_for_function("document.querySelector('[data-od-count]').textContent.includes('1')")
+        page.wait_for_function("() => document.querySelector('[data-od-count]').textContent.includes('1')")
         assert visible(page) == {"hostile_markup"}
         page.hover("#lpks-hostile_markup")
     assert dialogs == []

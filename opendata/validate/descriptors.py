@@ -37,7 +37,36 @@ def validate_descriptors(catalog: Catalog) -> list[Problem]:
 def dataset_problems(dataset: Dataset) -> list[Problem]:
     """The rules of one dataset's metadata and schema."""
     return (_metadata_problems(dataset) + _schema_problems(dataset) + _column_problems(dataset)
-            + _code_problems(dataset) + _temporal_problems(dataset) + _date_problems(dataset))
+            + _code_problems(dataset) + _temporal_problems(dataset) + _date_problems(dataset)
+            + control_problems(dataset.metadata, dataset.metadata_file)
+            + control_problems(dataset.schema, dataset.schema_file))
+
+
+# C0 controls but tab, line feed and carriage return, DEL, C1 controls: no reader sees them,
+# a terminal obeys them, and XML cannot hold them (vl-convert aborted the whole process on a
+# NUL in a chart title: no message, no traceback, no site)
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_problems(value, file: str) -> list[Problem]:
+    """A problem for every text (or key) of a descriptor that holds a control character."""
+    problems, stack = [], [((), value)]
+    while stack:
+        where, item = stack.pop()
+        children = (item.items() if isinstance(item, dict)
+                    else enumerate(item) if isinstance(item, list) else ())
+        for key, child in children:
+            stack.append(((*where, key), child))
+        texts = [item] if isinstance(item, str) else [k for k in item if isinstance(k, str)] \
+            if isinstance(item, dict) else []
+        for text in texts:
+            found = CONTROL.search(text)
+            if found:
+                path = "/".join(str(part) for part in where)
+                problems.append(Problem(file=file, code="text_control_character",
+                                        column=CONTROL.sub("?", path)[:80] or None,
+                                        params={"char": f"U+{ord(found.group()):04X}"}))
+    return sorted(problems, key=Problem.sort_key)
 
 
 def _date_problems(dataset: Dataset) -> list[Problem]:
@@ -65,7 +94,8 @@ def _catalogue_problems(catalog: Catalog) -> list[Problem]:
                 code="translation_missing", column=key,
                 params={"key": key, "lang": lang, "language": lang})
         for key, lang in i18n.missing_translations(active.config.languages)
-    ]
+    ] + control_problems(active.config.raw, project.CONFIG_FILE) + control_problems(
+        own, project.MESSAGES_FILE)
 
 
 def _metadata_problems(dataset: Dataset) -> list[Problem]:
