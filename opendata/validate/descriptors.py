@@ -38,6 +38,7 @@ def dataset_problems(dataset: Dataset) -> list[Problem]:
     """The rules of one dataset's metadata and schema."""
     return (_metadata_problems(dataset) + _schema_problems(dataset) + _column_problems(dataset)
             + _code_problems(dataset) + _temporal_problems(dataset) + _date_problems(dataset)
+            + _count_problems(dataset)
             + control_problems(dataset.metadata, dataset.metadata_file)
             + control_problems(dataset.schema, dataset.schema_file))
 
@@ -144,6 +145,17 @@ def _column_problems(dataset: Dataset) -> list[Problem]:
             problems.append(Problem(file=dataset.metadata_file, code="column_unknown",
                                     column=str(column)[:80], params={"column": str(column)[:80]}))
     return problems
+
+
+def _count_problems(dataset: Dataset) -> list[Problem]:
+    """`counts` names columns of the CSV (its shape is the JSON Schema's to check)."""
+    counts = dataset.metadata.get("counts")
+    named = [(c.get("column"), list(c.get("when") or {}) if isinstance(c.get("when"), dict) else [])
+             for c in counts if isinstance(c, dict)] if isinstance(counts, list) else []
+    return [Problem(file=dataset.metadata_file, code="counts_column_unknown", column="counts",
+                    params={"column": str(name)[:80]})
+            for column, when in named for name in [column, *when]
+            if isinstance(name, str) and name not in dataset.header]
 
 
 def _code_problems(dataset: Dataset) -> list[Problem]:
