@@ -117,8 +117,8 @@ class TableCheck:
 
 
 def check_table(data, schema: dict, *, file: str, name: str, checks=(), keep: bool = True,
-                keys=(), rules: OwnRules = OwnRules()) -> TableCheck:
-    where, source = Where(file, name, rules), Source(data)
+                keys=(), rules: OwnRules | None = None) -> TableCheck:
+    where, source = Where(file, name, rules or OwnRules()), Source(data)
     if malformed(schema):  # as tables.py: the schema's own check reports it
         return TableCheck(file, name, [])
     fields = specs(schema)
