@@ -57,8 +57,7 @@ class ChartData:
     versions: tuple[tuple[str, str], ...] = ()
     highlight: str | None = None  # label of the category drawn in the strong colour
     series_names: tuple[str, ...] = ()   # series labels in their declared order
-
-
+    provenance: tuple[dict, ...] = ()   # per record: its sources (opendata/chartsources.py)
 
 def _plain(value):
     """A Decimal as JSON can hold it: int when written without decimals, else float."""

@@ -17,7 +17,7 @@ from functools import lru_cache
 import altair as alt
 import vl_convert
 
-from . import i18n, paths, render
+from . import chartsources, i18n, paths, render
 from .catalog import Catalog, Dataset
 from .chartdata import ChartData, chart_data, csv_text, declarations
 from .chartspec import build_spec
@@ -138,12 +138,10 @@ class Rendered:
         return svg_size(self.screens["narrow"][1]) if self.screens else self.size
 
     @property
-    def table(self) -> tuple[list[str], list[list[str]]]:
-        """The data as the page's table: labels instead of codes, numbers formatted."""
-        shown = [c for c in self.data.columns if c.kind != "code"]
-        rows = [[r[f"{c.key}_teks"] if c.kind == "value" else str(r[c.key]) for c in shown]
-                for r in self.data.records]
-        return [c.title for c in shown], rows
+    def table(self) -> dict:
+        """The data as the page's table: labels instead of codes, numbers formatted, each
+        value with its sources and the other sources' figures (opendata/chartsources.py)."""
+        return chartsources.table(self.data, self.lang)
 
 
 def source_line(data: ChartData, lang: str) -> str:
@@ -159,7 +157,7 @@ FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("
 
 def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
                  site_url: str) -> Rendered:
-    data = chart_data(catalog, dataset, chart, lang)
+    data = chartsources.annotate(catalog, dataset, chart, chart_data(catalog, dataset, chart, lang), lang)
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
     line = source_line(data, lang)

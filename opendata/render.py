@@ -24,7 +24,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import i18n, paths, project
-from .urls import https_url, safe_url
+from .urls import https_url, safe_url, source_url
 
 
 def plain_title(text: str) -> str:
@@ -88,6 +88,7 @@ def _environment(active, lang: str) -> Environment:
         pct=lambda v, d=None: i18n.percent(v, lang, d),
         date=lambda v: i18n.date(v, lang),
         safe_url=safe_url,
+        source_url=source_url,
         https_url=https_url,
         bytes=lambda n: size_text(n, lang),
     )
