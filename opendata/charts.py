@@ -144,10 +144,14 @@ class Rendered:
         return chartsources.table(self.data, self.lang)
 
 
-def source_line(data: ChartData, lang: str) -> str:
-    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v)
+def source_line(data: ChartData, lang: str, site_url: str = "") -> str:
+    """The image's footer: the site and its address on one line, the datasets and their
+    versions on the next (a version never wraps away from its name)."""
+    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v).replace(" ", "\u00a0")
                          for n, v in data.versions)
-    return i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang), datasets=datasets)
+    return "\n".join((i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang),
+                              address=paths.absolute(site_url, paths.language_root(lang)) if site_url else ""),
+                       i18n.t("chart.source_versions", lang, datasets=datasets)))
 
 
 FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"),
@@ -160,7 +164,7 @@ def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
     data = chartsources.annotate(catalog, dataset, chart, chart_data(catalog, dataset, chart, lang), lang)
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
-    line = source_line(data, lang)
+    line = source_line(data, lang, site_url)
     spec = build_spec(chart, data, lang, line, summary)
     try:
         screens = {}

@@ -110,7 +110,7 @@ def _subtitle(chart: dict, lang: str, source_line: str) -> list[str]:
     """The description and the source, wrapped to the chart's width."""
     width = 90   # characters: about the width of the drawn chart at 12 px
     lines = textwrap.wrap(chart["description"][lang], width) if chart.get("description") else []
-    return lines + textwrap.wrap(source_line, width)
+    return lines + [part for line in source_line.split("\n") for part in textwrap.wrap(line, width)]
 
 
 def _value_axis(chart: dict, lang: str, **extra):

@@ -157,7 +157,8 @@ def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
     found = published.releases[dataset.name]
     groups = views.source_groups(dataset)
     return Page(paths.dataset_page(dataset.name), lang, dataset.text("title", lang), "dataset", (
-        S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name))),
+        S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name),
+                                                repository=site.repository)),
         S("sections/downloads.html", dict(files=published.file_list(release), release=release)),
         S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url), folded=True)),
         S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
