@@ -57,8 +57,7 @@ class ChartData:
     versions: tuple[tuple[str, str], ...] = ()
     highlight: str | None = None  # label of the category drawn in the strong colour
     series_names: tuple[str, ...] = ()   # series labels in their declared order
-
-
+    provenance: tuple[dict, ...] = ()   # per record: its sources (opendata/chartsources.py)
 
 def _plain(value):
     """A Decimal as JSON can hold it: int when written without decimals, else float."""
@@ -214,27 +213,9 @@ def _records(catalog, dataset, roles: dict, value: dict, cells: dict, lang: str)
 
 
 def _reference(catalog: Catalog, dataset: Dataset, chart: dict, lang: str):
-    declared = chart.get("reference")
-    if not declared:
-        return None, set()
-    source = catalog[declared["dataset"]]
-    rows = select(source, declared["filter"])
-    if len(rows) != 1:
-        raise ChartProblem("chart_reference", {"chart": chart["id"], "count": len(rows)})
-    low, high = _plain(rows[0][declared["low"]]), _plain(rows[0][declared["high"]])
-    unit = chart["value"]["unit"]
-    text = band_text(low, high, unit, lang)
-    return ({"low": low, "high": high, "label": f"{declared['label'][lang]}: {text}"},
-            _publishers(source, rows))
+    from .chartreference import reference   # a target drawn beside the data
 
-
-def band_text(low, high, unit: str, lang: str) -> str:
-    """'7–8 %' (both ends), '≤ 11,22 %' (only a ceiling), '≥ 80 %' (only a floor)."""
-    if low is not None and high is not None and low != high:
-        return f"{i18n.number(low, lang)}–{format_value(high, unit, lang)}"
-    if low is None:
-        return f"≤ {format_value(high, unit, lang)}"
-    return (format_value(low, unit, lang) if high == low else f"≥ {format_value(low, unit, lang)}")
+    return reference(catalog, chart, lang)
 
 
 def _finish(data: ChartData, lang: str) -> ChartData:
@@ -343,4 +324,5 @@ def _named_columns(dataset: Dataset, chart: dict):
                                    *[measure[k] for k in ("count_distinct", "sum") if k in measure]]
     if chart.get("reference"):
         ref = chart["reference"]
-        yield ref["dataset"], [*ref["filter"], ref["low"], ref["high"]]
+        yield ref["dataset"], [*ref["filter"], ref["low"], ref["high"],
+                               *[ref[k] for k in ("at", "wording") if k in ref]]

@@ -17,7 +17,7 @@ from functools import lru_cache
 import altair as alt
 import vl_convert
 
-from . import i18n, paths, render
+from . import chartsources, i18n, paths, render
 from .catalog import Catalog, Dataset
 from .chartdata import ChartData, chart_data, csv_text, declarations
 from .chartspec import build_spec
@@ -138,18 +138,20 @@ class Rendered:
         return svg_size(self.screens["narrow"][1]) if self.screens else self.size
 
     @property
-    def table(self) -> tuple[list[str], list[list[str]]]:
-        """The data as the page's table: labels instead of codes, numbers formatted."""
-        shown = [c for c in self.data.columns if c.kind != "code"]
-        rows = [[r[f"{c.key}_teks"] if c.kind == "value" else str(r[c.key]) for c in shown]
-                for r in self.data.records]
-        return [c.title for c in shown], rows
+    def table(self) -> dict:
+        """The data as the page's table: labels instead of codes, numbers formatted, each
+        value with its sources and the other sources' figures (opendata/chartsources.py)."""
+        return chartsources.table(self.data, self.lang)
 
 
-def source_line(data: ChartData, lang: str) -> str:
-    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v)
+def source_line(data: ChartData, lang: str, site_url: str = "") -> str:
+    """The image's footer: the site and its address on one line, the datasets and their
+    versions on the next (a version never wraps away from its name)."""
+    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v).replace(" ", "\u00a0")
                          for n, v in data.versions)
-    return i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang), datasets=datasets)
+    return "\n".join((i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang),
+                              address=paths.absolute(site_url, paths.language_root(lang)) if site_url else ""),
+                       i18n.t("chart.source_versions", lang, datasets=datasets)))
 
 
 FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"),
@@ -159,10 +161,10 @@ FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("
 
 def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
                  site_url: str) -> Rendered:
-    data = chart_data(catalog, dataset, chart, lang)
+    data = chartsources.annotate(catalog, dataset, chart, chart_data(catalog, dataset, chart, lang), lang)
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
-    line = source_line(data, lang)
+    line = source_line(data, lang, site_url)
     spec = build_spec(chart, data, lang, line, summary)
     try:
         screens = {}

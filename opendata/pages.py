@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import citations, figures, i18n, linked, paths, permalinks, releases, views
+from . import citations, corrections, figures, i18n, linked, paths, permalinks, releases, views
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -157,13 +157,15 @@ def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
     found = published.releases[dataset.name]
     groups = views.source_groups(dataset)
     return Page(paths.dataset_page(dataset.name), lang, dataset.text("title", lang), "dataset", (
-        S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name))),
+        S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name),
+                                                repository=site.repository)),
         S("sections/downloads.html", dict(files=published.file_list(release), release=release)),
         S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url), folded=True)),
         S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
         S("sections/charts.html", dict(charts=site.charts_of(lang, dataset.name), level=3,
                                        heading=True)),
-        S("sections/conflicts.html", dict(dataset=dataset)),
+        S("sections/conflicts.html", dict(dataset=dataset, conflicts=views.conflicts(dataset, lang),
+                                           no_url=i18n.t("source.no_url", lang))),
         S("sections/dictionary.html", dict(dataset=dataset)),
         S("sections/sources.html", dict(groups=groups, data_lang=paths.default_language(),
                                         pages=sum(len(g["pages"]) for g in groups),
@@ -172,11 +174,18 @@ def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
             dataset=dataset, table=views.preview(dataset, dataset.rows[:PREVIEW_ROWS], lang),
             all_rows=paths.rows_page(dataset.name, dataset.version),
             row_links=[permalinks.row_target(dataset, dataset.version, r)
-                       for r in dataset.rows[:PREVIEW_ROWS]])),
+                       for r in dataset.rows[:PREVIEW_ROWS]],
+            corrections=_corrections(site, dataset, dataset.version, dataset.rows[:PREVIEW_ROWS]))),
         S("sections/release_block.html", dict(dataset=dataset, releases=found,
                                               feed=paths.feed_file(lang, dataset.name))),
     ), description=dataset.text("description", lang),
         linked_data=(linked.schema_org(published, dataset.name, lang),), contents=True)
+
+
+def _corrections(site: Site, dataset: Dataset, version: str, rows) -> list[str | None]:
+    """The "report a correction" link of each row: the form with dataset, version and row."""
+    return [corrections.correction_url(site.repository, dataset.name, version,
+                                       permalinks.row_key(dataset, row)) for row in rows]
 
 
 def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
@@ -244,7 +253,9 @@ def row_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]:
                                      current=page, pages=found,
                                      table=views.preview(release.dataset, page.rows, lang),
                                      keys=[paths.row_anchor(permalinks.row_key(release.dataset, r))
-                                           for r in page.rows])),
+                                           for r in page.rows],
+                                     corrections=_corrections(site, release.dataset, release.version,
+                                                              page.rows))),
     ), search=False) for page in found]
 
 

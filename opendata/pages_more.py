@@ -4,7 +4,7 @@ opendata/pages.py, which lists them among every page."""
 
 from __future__ import annotations
 
-from . import directory, i18n, paths, views
+from . import corrections, directory, i18n, paths, views
 from .charts import Rendered
 from .directory import Directory
 from .figures import Figure
@@ -17,7 +17,7 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
     context = dict(site=site, directory=found, UNKNOWN=directory.UNKNOWN,
                    bidang=found.field_labels[lang], coverage=directory.coverage(found),
                    reported=_figure(site, (found.declaration.get("reported") or {}).get("figure")),
-                   own=found.pages)
+                   own=found.pages, addition=corrections.issue_url(site.repository, corrections.ADDITION))
     groups = directory.by_kelurahan(found.institutions)
     fields = views.field_groups(found)
     pages = [

@@ -28,3 +28,13 @@ def safe_url(value) -> str | None:
 def https_url(value) -> str | None:
     url = safe_url(value)
     return url if url and url.startswith("https://") else None
+
+
+def source_url(value) -> str | None:
+    """A source page's address as a link: what `safe_url` allows, and a well-formed plain
+    http address too (some sources have no https page; hiding their link would read as
+    "no URL", which is not true)."""
+    if isinstance(value, str) and value.startswith("http://") \
+            and safe_url("https://" + value[len("http://"):]):
+        return value
+    return safe_url(value)
