@@ -213,7 +213,7 @@ def _records(catalog, dataset, roles: dict, value: dict, cells: dict, lang: str)
 
 
 def _reference(catalog: Catalog, dataset: Dataset, chart: dict, lang: str):
-    from .chartreference import reference   # a target drawn beside the data
+    from .chartreference import reference  # a target drawn beside the data
 
     return reference(catalog, chart, lang)
 

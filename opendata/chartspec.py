@@ -19,9 +19,9 @@ from babel import numbers as babel_numbers
 from . import i18n
 from .chartdata import ChartData
 from .chartsources import KIND, OTHERS, SOURCE, unofficial
+from .charttext import latest_year, series_names_of
 
 FILL = "od_isi"   # a point's or bar's fill key (hollow for another kind of source)
-from .charttext import latest_year, series_names_of
 
 YEAR_PARAM = "pilih_tahun"
 PALETTE = ["#00695c", "#e65100", "#5e35b1", "#6d4c41", "#c2185b", "#546e7a"]

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import citations, corrections, figures, i18n, linked, paths, permalinks, releases, views
+from . import (
+    citations,
+    corrections,
+    diffs,
+    figures,
+    i18n,
+    linked,
+    paths,
+    permalinks,
+    releases,
+    views,
+)
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -198,8 +209,8 @@ def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
 
 def history_page(site: Site, dataset: Dataset, lang: str) -> Page:
     found = site.published.releases[dataset.name]
-    log = releases.changelog(found)
-    entries = [dict(release=release, diff=d, summary=releases.change_summary(release, d, lang),
+    log = diffs.changelog(found)
+    entries = [dict(release=release, diff=d, summary=diffs.change_summary(release, d, lang),
                     previous=log[i - 1][0] if i else None,
                     notes=releases.notes(release, dataset, lang))
                for i, (release, d) in enumerate(log)][::-1]
@@ -213,7 +224,7 @@ def history_page(site: Site, dataset: Dataset, lang: str) -> Page:
 
 def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
     published = site.published
-    log = releases.changelog(published.releases[dataset.name])
+    log = diffs.changelog(published.releases[dataset.name])
     newest = published.current(dataset.name)
     out = []
     for index, (release, d) in enumerate(log):
@@ -223,13 +234,13 @@ def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
             S("sections/release.html", dict(
                 dataset=dataset, release=release, diff=d, newest=newest,
                 previous=log[index - 1][0] if index else None, files=published.file_list(release),
-                summary=releases.change_summary(release, d, lang),
+                summary=diffs.change_summary(release, d, lang),
                 notes=releases.notes(release, dataset, lang),
                 release_url=published.release_url(release))),
             S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url))),
             S("sections/release_changes.html", dict(
                 release=release, diff=d, previous=log[index - 1][0] if index else None,
-                summary=releases.change_summary(release, d, lang),
+                summary=diffs.change_summary(release, d, lang),
                 notes=releases.notes(release, dataset, lang))),
         ), description=release.dataset.text("description", lang)))
     title = i18n.t("release.latest_title", lang, title=dataset.text("title", lang))

@@ -14,7 +14,7 @@ from slugify import slugify
 from . import i18n, paths
 from .catalog import Dataset
 from .figures import SOURCE_COLUMNS
-from .urls import safe_url, source_url
+from .urls import source_url
 
 YEARS = range(1000, 3000)    # integers a column holds only in this range are years: no grouping
 
