@@ -28,8 +28,9 @@ from .figures import Figure
 from .publication import Published
 
 # Rows in a dataset page's preview table: enough to see what the data looks like, few
-# enough that the page stays light on a phone; every row is in the downloads.
-PREVIEW_ROWS = 50
+# enough that the page stays light on a phone (each row carries its source link and a
+# correction link); every row is on the version's rows pages and in the downloads.
+PREVIEW_ROWS = 20
 
 
 @dataclass(frozen=True)

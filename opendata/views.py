@@ -55,8 +55,9 @@ def preview(dataset: Dataset, rows, lang: str) -> dict:
     data_lang = paths.default_language()
     body_lang = data_lang if data_lang != lang else ""
     kinds = {f.get("name"): _kind(dataset, f) for f in dataset.fields}
-    columns = [{"name": name, "num": kinds.get(name) in ("number", "integer", "year")}
-               for name in dataset.header]
+    figures = value_columns(dataset, kinds)
+    columns = [{"name": name, "num": kinds.get(name) in ("number", "integer", "year"),
+                "figure": name in figures} for name in dataset.header]
     body = []
     for row in rows:
         cells = []
@@ -85,6 +86,15 @@ def _column_lang(name: str, data_lang: str) -> str:
     """A column named '<something>_<language code>' holds text in that language."""
     suffix = name.rsplit("_", 1)[-1] if "_" in name else ""
     return suffix if suffix in paths.languages() else data_lang
+
+
+def value_columns(dataset: Dataset, kinds: dict) -> set[str]:
+    """The columns that hold the figures (linked to their source): the number columns, else
+    the integer columns that are not years or in the primary key (a month, a year or an id
+    is not a figure anyone cites)."""
+    numbers = {name for name, kind in kinds.items() if kind == "number"}
+    return numbers or {name for name, kind in kinds.items()
+                       if kind == "integer" and name not in dataset.primary_key}
 
 
 def _kind(dataset: Dataset, field: dict) -> str:

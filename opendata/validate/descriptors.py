@@ -87,14 +87,28 @@ def _mapping(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+FROM_CONFIG = {"site.name": "name", "site.description": "description", "site.copyright": "copyright"}
+
+
+def _missing(active: project.Project, key: str, lang: str) -> Problem:
+    """A text with no translation, named where it is written: site.yml for the site's name,
+    description and copyright line, else the site's messages.yml or the package's."""
+    params = {"key": key, "lang": lang, "language": lang}
+    if key in FROM_CONFIG:
+        return Problem(file=project.CONFIG_FILE, code="translation_missing",
+                       column=FROM_CONFIG[key], params=params)
+    return Problem(file=active.relative(active.messages_file) if key in active.messages
+                   else "opendata/messages.yml", code="translation_missing", column=key,
+                   params=params)
+
+
 def _catalogue_problems(catalog: Catalog) -> list[Problem]:
     active = catalog.project
     own = active.messages
     return [
-        Problem(file=active.relative(active.messages_file) if key in own else "opendata/messages.yml",
-                code="translation_missing", column=key,
-                params={"key": key, "lang": lang, "language": lang})
-        for key, lang in i18n.missing_translations(active.config.languages)
+        _missing(active, key, lang) for key, lang in i18n.missing_translations(active.config.languages)
+        # the copyright line falls back to the description: one problem, not two
+        if not (key == "site.copyright" and not (active.config.copyright or {}).get(lang))
     ] + control_problems(active.config.raw, project.CONFIG_FILE) + control_problems(
         own, project.MESSAGES_FILE)
 
