@@ -251,8 +251,22 @@ def iframe(site_url: str, chart: Rendered) -> str:
     width, height = chart.size
     src = paths.absolute(site_url, chart.files["embed"])
     return (f'<iframe src="{html.escape(src)}" title="{html.escape(chart.title)}" '
-            f'width="{width + 32}" height="{height + 160}" style="border:0;max-width:100%" '
+            f'width="{width + 32}" height="{embed_height(chart)}" style="border:0;max-width:100%" '
             f'loading="lazy"></iframe>')
+
+
+def embed_height(chart: Rendered) -> int:
+    """The snippet's height: the embed page's texts as a 360 px screen wraps them (a 320 px
+    column: about 26 characters a line of the title, 36 of the rest, generously) above the
+    narrow image at that width; or the page image with room for its texts, when taller. The
+    embed page gives the image whatever its texts leave (templates/chart_embed.html)."""
+    lines = lambda text, per_line: -(-len(text) // per_line)  # noqa: E731
+    sources = "; ".join(chart.data.sources)
+    texts = (24 + 23 * lines(chart.title, 26) + 6
+             + 19 * (lines(chart.description, 36) + lines(sources, 36) + 1 + 3) + 24)
+    narrow_width, narrow_height = chart.narrow_size
+    image = max(160, round(narrow_height * 320 / max(narrow_width, 1)))
+    return max(texts + image, chart.size[1] + 160)
 
 
 def render_all(catalog: Catalog, site_url: str) -> tuple[Rendered, ...]:

@@ -4,7 +4,7 @@ opendata/pages.py, which lists them among every page."""
 
 from __future__ import annotations
 
-from . import corrections, directory, i18n, paths, views
+from . import corrections, directory, i18n, paths, placement, views
 from .charts import Rendered
 from .directory import Directory
 from .figures import Figure
@@ -14,7 +14,11 @@ from .pages import Section as S
 
 def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
     """The directory, the areas, the coverage and how to add an institution."""
-    context = dict(site=site, directory=found, UNKNOWN=directory.UNKNOWN,
+    context = dict(site=site, directory=found, UNKNOWN=directory.UNKNOWN, OUTSIDE=placement.OUTSIDE,
+                   HERE=placement.HERE, ELSEWHERE=placement.ELSEWHERE, UNPLACED=placement.UNKNOWN,
+                   place_counts={p: sum(1 for i in found.institutions if i.place == p)
+                                 for p in placement.ORDER},
+                   maybe=[i for i in found.institutions if i.kecamatan_key == directory.UNKNOWN],
                    bidang=found.field_labels[lang], coverage=directory.coverage(found),
                    reported=_figure(site, (found.declaration.get("reported") or {}).get("figure")),
                    own=found.pages, addition=corrections.issue_url(site.repository, corrections.ADDITION))
@@ -22,7 +26,7 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
     fields = views.field_groups(found)
     pages = [
         Page(found.pages["directory"], lang, i18n.t("directory.title", lang), "finder", (
-            S("sections/directory.html", dict(context, groups=directory.by_kecamatan(found.institutions),
+            S("sections/directory.html", dict(context, places=directory.located(found.institutions),
                                               counts=directory.option_counts(found.institutions),
                                               fields=fields, script=paths.asset(lang, "finder.js"))),
         ), description=i18n.t("directory.lead", lang), nav="nav.directory"),
@@ -46,7 +50,7 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
         name = taught["labels"][lang]
         pages.append(Page(taught["page"], lang, i18n.t("field.title", lang, name=name), "field", (
             S("sections/directory_field.html", dict(context, field=taught, fields=fields,
-                                                    groups=directory.by_kecamatan(taught["items"]))),
+                                                    places=directory.located(taught["items"]))),
         ), description=i18n.t("field.lead", lang, name=name)))
     return pages
 

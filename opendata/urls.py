@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 SAFE_SCHEMES = ("https", "tel", "mailto")
+PHONE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?$")
 
 
 def safe_url(value) -> str | None:
@@ -38,3 +40,13 @@ def source_url(value) -> str | None:
             and safe_url("https://" + value[len("http://"):]):
         return value
     return safe_url(value)
+
+
+def phone_href(text: str) -> str | None:
+    """'tel:+62254...' for a plausible phone number (digits, optional leading +, spaces and
+    dashes), else None: anything else stays plain text."""
+    value = (text or "").strip()
+    digits = re.sub(r"[^0-9]", "", value)
+    if not PHONE.match(value) or not 5 <= len(digits) <= 15:
+        return None
+    return safe_url("tel:" + ("+" if value.startswith("+") else "") + digits)
