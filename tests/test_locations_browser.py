@@ -41,7 +41,7 @@ def place_sections(html: str) -> dict[str, str]:
               re.finditer(r'<section class="od-lpks-place" id="lokasi-(\w+)"', html)]
     end = html.index("</div>", html.index("data-od-groups"))
     bounds = [s for s, _ in starts[1:]] + [end]
-    return {name: html[start:stop] for (start, name), stop in zip(starts, bounds)}
+    return {name: html[start:stop] for (start, name), stop in zip(starts, bounds, strict=True)}
 
 
 # --- the built pages ------------------------------------------------------------------------
@@ -54,7 +54,7 @@ def test_directory_groups_institutions_by_place_with_counts(built_site, rows, la
     sections = place_sections(html)
     assert list(sections) == ["here", "elsewhere", "unknown"]
     for (name, section), heading, code in zip(sections.items(), HEADINGS[lang],
-                                               ("kota_serang", "luar_kota", "tidak_diketahui")):
+                                               ("kota_serang", "luar_kota", "tidak_diketahui"), strict=True):
         title = text(re.search(r"<h2>(.*?)</h2>", section, re.S).group(1))
         assert title.startswith(f"{heading} ({len(expected[code])})"), title
         listed = set(re.findall(r'<li class="od-lpks" id="lpks-([^"]+)"', section))
