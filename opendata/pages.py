@@ -169,8 +169,7 @@ def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
     found = published.releases[dataset.name]
     groups = views.source_groups(dataset)
     return Page(paths.dataset_page(dataset.name), lang, dataset.text("title", lang), "dataset", (
-        S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name),
-                                                repository=site.repository)),
+        S("sections/dataset_header.html", dict(dataset=dataset, updated=site.updated.get(dataset.name))),
         S("sections/downloads.html", dict(files=published.file_list(release), release=release)),
         S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url), folded=True)),
         S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
@@ -179,7 +178,8 @@ def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
         S("sections/conflicts.html", dict(dataset=dataset, conflicts=views.conflicts(dataset, lang),
                                            no_url=i18n.t("source.no_url", lang))),
         S("sections/dictionary.html", dict(dataset=dataset)),
-        S("sections/sources.html", dict(groups=groups, data_lang=paths.default_language(),
+        S("sections/sources.html", dict(dataset=dataset, repository=site.repository,
+                                        groups=groups, data_lang=paths.default_language(),
                                         pages=sum(len(g["pages"]) for g in groups),
                                         accessed=views.accessed_count(groups))),
         S("sections/preview.html", dict(

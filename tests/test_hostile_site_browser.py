@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,9 @@ def edit_csv(root: Path, name: str, change) -> None:
 
 
 def make_hostile(root: Path) -> None:
+    # the texts below change released rows: this copy publishes them as unreleased versions,
+    # without the archive of what was released (which would refuse the change)
+    shutil.rmtree(root / "archive")
     site = yaml.safe_load((root / "site.yml").read_text(encoding="utf-8"))
     site["name"] = {"id": SITE, "en": SITE}
     site["description"] = {"id": META, "en": META}
