@@ -13,7 +13,7 @@ SITE   := $(VENV)/bin/opendata
 # `make validate` prints text for people; CI passes VALIDATE_FORMAT=github for annotations
 VALIDATE_FORMAT ?= text
 
-.PHONY: help install install-dev validate site test test-fast browser serve bench lint lock clean import release
+.PHONY: help install install-dev validate site test test-fast fuzz browser serve bench lint lock clean import release
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ test: install-dev browser ## every test, the browser tests included
 
 test-fast: install-dev ## the fast tier: no browser, no full build (under a minute)
 	$(PY) -m pytest -q -m "not browser and not build"
+
+fuzz: install-dev ## the property-based hostile-input tests with many more examples (slow)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
 
 serve: install ## build, then serve site/ on http://127.0.0.1:8000/ and rebuild on every change
 	$(SITE) serve

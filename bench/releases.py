@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
 
-from opendata import metadata, releases  # noqa: E402
+from opendata import diffs, metadata, releases  # noqa: E402
 from opendata.catalog import Dataset, load_catalog  # noqa: E402
 
 from support import ROOT  # noqa: E402
@@ -58,7 +58,7 @@ def main() -> int:
     print(f"metadata stage: {len(contribution.static)} files, {size / 1024:.0f} KB, {seconds:.2f} s")
 
     old, new = synthetic(args.rows, 100)
-    diff, seconds = timed(releases.diff, old, new)
+    diff, seconds = timed(diffs.diff, old, new)
     print(f"diff of {args.rows:,} rows: {len(diff.added)} added, {len(diff.removed)} removed, "
           f"{len(diff.changed)} changed in {seconds:.2f} s")
     return 0

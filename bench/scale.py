@@ -140,14 +140,15 @@ def history_series(tmp: Path, releases: int, datasets: int) -> None:
 
 
 def rows_series(tmp: Path, counts: list[int], build_rows: int | None) -> None:
-    from synthetic_sites import make_site, write_big
+    from synthetic_sites import make_site
 
     print("\n# rows (one dataset of indikator's shape, the next version of a released one)")
     for count in sorted(set(counts) | ({build_rows} if build_rows else set())):
-        root = make_site(tmp / f"r{count}", datasets=7, big_rows=178)
-        write_big(root, "besar", count)
+        root = make_site(tmp / f"r{count}", datasets=7, big_rows=count)
         size = (root / "datasets" / "besar" / "besar.csv").stat().st_size / 1e6
         validated = measure("validate", str(root), "2")
+        if validated["problems"]:
+            raise RuntimeError(f"{count} rows: the synthetic project is not valid")
         note = f"CSV {size:.0f} MB; {count / validated['seconds']:,.0f} rows/s (whole gate)"
         if count == 200_000:
             note += f"; budget {BUDGETS['validate_200k']:.0f} s: {validated['seconds'] / BUDGETS['validate_200k']:.2f}×"

@@ -120,6 +120,10 @@ class Catalog:
 def load_catalog(root: Path | Project) -> Catalog:
     project = root if isinstance(root, Project) else projects.load(root)
     datasets, problems = [], list(project.problems)
+    linked = [Problem(file=project.relative(folder), code="symlink")
+              for folder in (project.datasets_dir, project.schemas_dir) if folder.is_symlink()]
+    if linked:   # what is read must be inside the project: nothing is read through a link
+        return Catalog((), tuple(problems + linked), project)
     for name in dataset_names(project, problems):
         dataset, found = load_dataset(project, name)
         problems.extend(found)
@@ -163,10 +167,25 @@ def _orphan_schemas(project: Project, names: set[str]) -> list[Problem]:
 
 
 def load_dataset(project: Project, name: str) -> tuple[Dataset | None, list[Problem]]:
-    files = (project.metadata_path(name), project.schema_path(name), project.csv_path(name))
     problems: list[Problem] = []
-    meta, schema, data = (_read_file(project, path, problems) for path in files)
+    meta = _read_file(project, project.metadata_path(name), problems, MAX_DESCRIPTOR_BYTES)
+    schema = _read_file(project, project.schema_path(name), problems, MAX_DESCRIPTOR_BYTES)
+    data = _read_file(project, project.csv_path(name), problems, csv_limit(meta))
     return from_bytes(project, name, meta, schema, data, problems=problems)
+
+
+def csv_limit(metadata: bytes | None) -> int:
+    """The CSV's size limit: `limits.bytes` in its metadata (1 to 2e9, its JSON Schema says),
+    else MAX_CSV_BYTES. Known before the CSV is opened."""
+    try:
+        value = yamlsafe.load(metadata) if metadata else None
+    except yamlsafe.YamlError:
+        return MAX_CSV_BYTES
+    limits = value.get("limits") if isinstance(value, dict) else None
+    wanted = limits.get("bytes") if isinstance(limits, dict) else None
+    if isinstance(wanted, int) and not isinstance(wanted, bool) and 1 <= wanted <= 2_000_000_000:
+        return wanted
+    return MAX_CSV_BYTES
 
 
 def from_bytes(project: Project, name: str, metadata: bytes | None, schema: bytes | None,
@@ -196,7 +215,7 @@ def from_bytes(project: Project, name: str, metadata: bytes | None, schema: byte
     return dataset, problems
 
 
-def _read_file(project: Project, path: Path, problems: list[Problem]) -> bytes | None:
+def _read_file(project: Project, path: Path, problems: list[Problem], limit: int) -> bytes | None:
     file = project.relative(path)
     if path.is_symlink():
         problems.append(Problem(file=file, code="symlink"))
@@ -204,7 +223,6 @@ def _read_file(project: Project, path: Path, problems: list[Problem]) -> bytes |
     if not path.is_file():
         problems.append(Problem(file=file, code="file_missing"))
         return None
-    limit = MAX_CSV_BYTES if path.suffix == ".csv" else MAX_DESCRIPTOR_BYTES
     size = path.stat().st_size
     if size > limit:
         problems.append(Problem(file=file, code="file_too_large",
@@ -226,24 +244,31 @@ def _parse_yaml(raw: bytes, file: str, problems: list[Problem]) -> dict | None:
     return value
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
+
+
 def _no_duplicates(pairs):
-    keys = [key for key, _ in pairs]
-    duplicate = next((key for key in keys if keys.count(key) > 1), None)
-    if duplicate is not None:
-        raise ValueError(f"duplicate key {duplicate!r}")
-    return dict(pairs)
+    value = dict(pairs)
+    if len(value) < len(pairs):   # one pass: an object of 100,000 keys is read in milliseconds
+        seen = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise _DuplicateKey(duplicate)
+    return value
 
 
 def _parse_json(raw: bytes, file: str, problems: list[Problem]) -> dict | None:
     try:
         value = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except _DuplicateKey as error:
+        problems.append(Problem(file=file, code="json_duplicate_key", detail=str(error)[:300],
+                                params={"key": error.key[:80]}))
+        return None
+    except (ValueError, RecursionError) as error:   # bad JSON, not UTF-8, nested too deep
         problems.append(Problem(file=file, code="json_invalid",
                                 row=getattr(error, "lineno", None), detail=str(error)[:300]))
-        return None
-    except (ValueError, RecursionError) as error:
-        problems.append(Problem(file=file, code="json_duplicate_key", detail=str(error)[:300],
-                                params={"key": str(error)[15:80]}))
         return None
     if not isinstance(value, dict):
         problems.append(Problem(file=file, code="json_not_object"))

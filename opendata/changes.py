@@ -12,7 +12,7 @@ import io
 from dataclasses import replace
 
 from . import paths
-from .releases import Diff, changelog
+from .diffs import Diff, changelog
 
 DIFF_ROWS = 100
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jsonschema import Draft202012Validator
 
-from . import i18n, paths, project
+from . import i18n, paths, project, spreadsheet
 from .catalog import Catalog, Dataset
 from .figures import _text, select
 from .problems import Problem
@@ -57,8 +57,7 @@ class ChartData:
     versions: tuple[tuple[str, str], ...] = ()
     highlight: str | None = None  # label of the category drawn in the strong colour
     series_names: tuple[str, ...] = ()   # series labels in their declared order
-
-
+    provenance: tuple[dict, ...] = ()   # per record: its sources (opendata/chartsources.py)
 
 def _plain(value):
     """A Decimal as JSON can hold it: int when written without decimals, else float."""
@@ -214,27 +213,9 @@ def _records(catalog, dataset, roles: dict, value: dict, cells: dict, lang: str)
 
 
 def _reference(catalog: Catalog, dataset: Dataset, chart: dict, lang: str):
-    declared = chart.get("reference")
-    if not declared:
-        return None, set()
-    source = catalog[declared["dataset"]]
-    rows = select(source, declared["filter"])
-    if len(rows) != 1:
-        raise ChartProblem("chart_reference", {"chart": chart["id"], "count": len(rows)})
-    low, high = _plain(rows[0][declared["low"]]), _plain(rows[0][declared["high"]])
-    unit = chart["value"]["unit"]
-    text = band_text(low, high, unit, lang)
-    return ({"low": low, "high": high, "label": f"{declared['label'][lang]}: {text}"},
-            _publishers(source, rows))
+    from .chartreference import reference  # a target drawn beside the data
 
-
-def band_text(low, high, unit: str, lang: str) -> str:
-    """'7–8 %' (both ends), '≤ 11,22 %' (only a ceiling), '≥ 80 %' (only a floor)."""
-    if low is not None and high is not None and low != high:
-        return f"{i18n.number(low, lang)}–{format_value(high, unit, lang)}"
-    if low is None:
-        return f"≤ {format_value(high, unit, lang)}"
-    return (format_value(low, unit, lang) if high == low else f"≥ {format_value(low, unit, lang)}")
+    return reference(catalog, chart, lang)
 
 
 def _finish(data: ChartData, lang: str) -> ChartData:
@@ -256,10 +237,15 @@ def format_value(value, unit: str, lang: str) -> str:
     return i18n.number(value, lang, decimals)
 
 
+def csv_keys(data: ChartData) -> list[str]:
+    """The columns of the chart's CSV."""
+    return [c.key for c in data.columns]
+
+
 def csv_text(data: ChartData) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    keys = [c.key for c in data.columns]
+    keys = csv_keys(data)
     writer.writerow(keys)
     for record in data.records:
         writer.writerow(["" if record.get(k) is None else record.get(k) for k in keys])
@@ -297,7 +283,10 @@ def check(catalog: Catalog, broken: frozenset = frozenset()) -> list[Problem]:
         named = {name for name, _ in _named_columns(dataset, chart)}
         if not unknown and not named & broken:   # the data's own problems are reported first
             try:
-                chart_data(catalog, dataset, chart, paths.default_language())
+                for lang in paths.languages():
+                    data = chart_data(catalog, dataset, chart, lang)
+                    problems += spreadsheet.chart_formulas(data, csv_keys(data), chart["id"],
+                                                           lang, where)
             except ChartProblem as problem:
                 problems.append(Problem(code=problem.code, params=problem.params, **where))
     return problems
@@ -335,4 +324,5 @@ def _named_columns(dataset: Dataset, chart: dict):
                                    *[measure[k] for k in ("count_distinct", "sum") if k in measure]]
     if chart.get("reference"):
         ref = chart["reference"]
-        yield ref["dataset"], [*ref["filter"], ref["low"], ref["high"]]
+        yield ref["dataset"], [*ref["filter"], ref["low"], ref["high"],
+                               *[ref[k] for k in ("at", "wording") if k in ref]]

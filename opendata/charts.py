@@ -19,11 +19,12 @@ from functools import lru_cache
 import altair as alt
 import vl_convert
 
-from . import cache, i18n, paths, render
+from . import cache, chartsources, i18n, paths, render
 from .catalog import Catalog, Dataset
 from .chartdata import ChartData, chart_data, csv_text, declarations
 from .chartspec import build_spec
 from .charttext import alt_text
+from .problems import BuildError, Problem
 
 VEGA_LITE = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])   # "6.4"
 BUNDLE = (f"vendor/vega-{vl_convert.get_vega_version()}-lite-{VEGA_LITE}"
@@ -57,13 +58,50 @@ def _render_key(spec: dict, kind: str) -> tuple:
 
 def render_svg(spec: dict, label: str = "") -> str:
     return cache.memo("svg", label, _render_key(spec, "svg"),
-                      lambda: vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE))
+                      lambda: _render(vl_convert.vegalite_to_svg, spec))
 
 
 def render_png(spec: dict, label: str = "") -> bytes:
     return cache.memo("png", label, _render_key(spec, "png"),
-                      lambda: vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE,
-                                                         scale=PNG_SCALE), raw=True)
+                      lambda: _render(vl_convert.vegalite_to_png, spec, scale=PNG_SCALE), raw=True)
+
+
+def _render(convert, spec: dict, **options):
+    """vl-convert fails ("unexpected end of hex escape") when Vega shortens a label to its
+    limit between the two halves of a character beyond U+FFFF (an emoji, 𐀀): it then draws
+    the chart again with no label shortened. A chart that still fails stops the build with
+    the chart named (chart_render_failed), never a traceback."""
+    try:
+        return convert(spec, vl_version=VEGA_LITE, **options)
+    except ValueError:
+        pass
+    try:
+        return convert(_unshortened(spec), vl_version=VEGA_LITE, **options)
+    except ValueError as error:
+        raise ChartFailed(str(error).splitlines()[-1][:300]) from None
+
+
+class ChartFailed(ValueError):
+    pass
+
+
+LIMITS = ("labelLimit", "titleLimit", "limit")
+
+
+def _unshortened(value):
+    """The spec with every text limit off (0: no limit)."""
+    if isinstance(value, dict):
+        found = {k: 0 if k in LIMITS else _unshortened(v) for k, v in value.items()}
+        if "config" in value or "$schema" in value:
+            config = dict(found.get("config") or {})
+            for part, keys in (("axis", ("labelLimit", "titleLimit")),
+                               ("legend", ("labelLimit", "titleLimit")), ("title", ("limit",))):
+                config[part] = {**(config.get(part) or {}), **dict.fromkeys(keys, 0)}
+            found["config"] = config
+        return found
+    if isinstance(value, list):
+        return [_unshortened(v) for v in value]
+    return value
 
 
 def with_title(svg: str, text: str) -> str:
@@ -133,18 +171,20 @@ class Rendered:
         return svg_size(self.screens["narrow"][1]) if self.screens else self.size
 
     @property
-    def table(self) -> tuple[list[str], list[list[str]]]:
-        """The data as the page's table: labels instead of codes, numbers formatted."""
-        shown = [c for c in self.data.columns if c.kind != "code"]
-        rows = [[r[f"{c.key}_teks"] if c.kind == "value" else str(r[c.key]) for c in shown]
-                for r in self.data.records]
-        return [c.title for c in shown], rows
+    def table(self) -> dict:
+        """The data as the page's table: labels instead of codes, numbers formatted, each
+        value with its sources and the other sources' figures (opendata/chartsources.py)."""
+        return chartsources.table(self.data, self.lang)
 
 
-def source_line(data: ChartData, lang: str) -> str:
-    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v)
+def source_line(data: ChartData, lang: str, site_url: str = "") -> str:
+    """The image's footer: the site and its address on one line, the datasets and their
+    versions on the next (a version never wraps away from its name)."""
+    datasets = ", ".join(i18n.t("chart.dataset_version", lang, name=n, version=v).replace(" ", "\u00a0")
                          for n, v in data.versions)
-    return i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang), datasets=datasets)
+    return "\n".join((i18n.t("chart.source_line", lang, site=i18n.t("site.name", lang),
+                              address=paths.absolute(site_url, paths.language_root(lang)) if site_url else ""),
+                       i18n.t("chart.source_versions", lang, datasets=datasets)))
 
 
 FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("embed", "html"),
@@ -154,22 +194,27 @@ FILES = (("svg", "svg"), ("png", "png"), ("csv", "csv"), ("spec", "vl.json"), ("
 
 def render_chart(catalog: Catalog, dataset: Dataset, chart: dict, lang: str,
                  site_url: str) -> Rendered:
-    data = chart_data(catalog, dataset, chart, lang)
+    data = chartsources.annotate(catalog, dataset, chart, chart_data(catalog, dataset, chart, lang), lang)
     title = chart["title"][lang]
     summary = alt_text(data, title, lang)
-    line = source_line(data, lang)
+    line = source_line(data, lang, site_url)
     label = f"{dataset.name}/{chart['id']}/{lang}"
     spec = _spec(label, chart, data, lang, line, summary)
-    screens = {}
-    for layout in ("page", "narrow"):
-        shown = _spec(f"{label}/{layout}", chart, data, lang, line, summary, layout)
-        screens[layout] = (shown, with_title(render_svg(shown, f"{label}/{layout}"), summary))
+    try:
+        screens = {}
+        for layout in ("page", "narrow"):
+            shown = _spec(f"{label}/{layout}", chart, data, lang, line, summary, layout)
+            screens[layout] = (shown, with_title(render_svg(shown, f"{label}/{layout}"), summary))
+        svg, png = with_title(render_svg(spec, label), summary), render_png(spec, label)
+    except ChartFailed as error:
+        raise BuildError([Problem(file=dataset.metadata_file, code="chart_render_failed",
+                                  column="charts", params={"id": chart["id"],
+                                                           "message": str(error)})]) from None
     files = {kind: paths.chart_file(lang, chart["id"], ext) for kind, ext in FILES}
     url = chart_url(site_url, lang, dataset.name, chart["id"])
     rendered = Rendered(id=chart["id"], dataset=dataset.name, lang=lang, title=title,
                         description=(chart.get("description") or {}).get(lang, ""), data=data,
-                        alt=alt_text(data, None, lang), spec=spec,
-                        svg=with_title(render_svg(spec, label), summary), png=render_png(spec, label),
+                        alt=alt_text(data, None, lang), spec=spec, svg=svg, png=png,
                         home=bool(chart.get("home")), files=files, url=url,
                         citation=citation(data, title, lang, url),
                         bundle=paths.asset(paths.default_language(), BUNDLE), summary=summary,
@@ -245,8 +290,22 @@ def iframe(site_url: str, chart: Rendered) -> str:
     width, height = chart.size
     src = paths.absolute(site_url, chart.files["embed"])
     return (f'<iframe src="{html.escape(src)}" title="{html.escape(chart.title)}" '
-            f'width="{width + 32}" height="{height + 160}" style="border:0;max-width:100%" '
+            f'width="{width + 32}" height="{embed_height(chart)}" style="border:0;max-width:100%" '
             f'loading="lazy"></iframe>')
+
+
+def embed_height(chart: Rendered) -> int:
+    """The snippet's height: the embed page's texts as a 360 px screen wraps them (a 320 px
+    column: about 26 characters a line of the title, 36 of the rest, generously) above the
+    narrow image at that width; or the page image with room for its texts, when taller. The
+    embed page gives the image whatever its texts leave (templates/chart_embed.html)."""
+    lines = lambda text, per_line: -(-len(text) // per_line)  # noqa: E731
+    sources = "; ".join(chart.data.sources)
+    texts = (24 + 23 * lines(chart.title, 26) + 6
+             + 19 * (lines(chart.description, 36) + lines(sources, 36) + 1 + 3) + 24)
+    narrow_width, narrow_height = chart.narrow_size
+    image = max(160, round(narrow_height * 320 / max(narrow_width, 1)))
+    return max(texts + image, chart.size[1] + 160)
 
 
 def render_all(catalog: Catalog, site_url: str) -> tuple[Rendered, ...]:

@@ -22,7 +22,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, project
 from .problems import BuildError
 from .validate import report
 
@@ -204,7 +204,10 @@ def _release_parser(commands):
 def main(argv=None, default_root: Path | None = None) -> int:
     args = parser(default_root).parse_args(argv)
     args.root = args.root.resolve()
-    return COMMANDS[args.command](args)
+    # the project at --root, not the current folder, gives the languages and texts of the
+    # checks and of the report (its own messages.yml, its site name)
+    with project.load(args.root).activate():
+        return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":

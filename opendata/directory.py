@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from . import cache, paths
+from . import cache, paths, placement
 from .catalog import Catalog, Dataset
 from .figures import Source, source_of
 from .problems import Problem
-from .urls import https_url, safe_url
+from .urls import https_url, phone_href, safe_url  # noqa: F401 (phone_href: the model's)
 
 UNKNOWN = "tidak_diketahui"          # the filter value for an empty cell (code, never shown)
-PHONE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,15 @@ class Institution:
     website: str
     note: str
     source: Source
+    place: str = placement.HERE  # HERE, ELSEWHERE or UNKNOWN (opendata/placement.py)
+    location: str = ""           # the location cell's code, when the directory declares one
+
+    @property
+    def kecamatan_key(self) -> str:
+        """The kecamatan filter's value: its code; OUTSIDE for a partner elsewhere; UNKNOWN."""
+        if self.kecamatan:
+            return self.kecamatan.code
+        return placement.OUTSIDE if self.place == placement.ELSEWHERE else UNKNOWN
 
     @property
     def phone_href(self) -> str | None:
@@ -125,8 +133,15 @@ class Directory:
         return self.dataset.code_label(self.declaration.get("type", ""), code, lang) if code else ""
 
     @property
-    def highlighted(self) -> int:
-        """Institutions of the declared `highlight_type` (e.g. private LPK)."""
+    def has_location(self) -> bool:
+        return placement.declaration(self.declaration) is not None
+
+    def location_label(self, item: Institution, lang: str) -> str:
+        column = (placement.declaration(self.declaration) or {}).get("column", "")
+        return self.dataset.code_label(column, item.location, lang) if item.location else ""
+
+    @property
+    def highlighted(self) -> int:   # institutions of the declared `highlight_type`
         wanted = self.declaration.get("highlight_type")
         return sum(1 for i in self.institutions if wanted and i.jenis == wanted)
 
@@ -171,12 +186,17 @@ def institutions(dataset: Dataset, spec: dict, kecamatan) -> tuple[Institution, 
     """Every row, placed in its kelurahan and kecamatan, in directory order."""
     places = {kel.code: (kel, kec) for kec in kecamatan for kel in kec.kelurahan}
     key = dataset.primary_key[0] if dataset.primary_key else spec["name"]
-    items = [_institution(row, key, spec, *places.get(row.get(spec["area"]) or "", (None, None)))
-             for row in dataset.rows]
+    items = []
+    for row in dataset.rows:
+        kelurahan, kec = places.get(row.get(spec["area"]) or "", (None, None))
+        place = placement.place_of(row, spec, kelurahan is not None)
+        if place != placement.HERE:      # only an institution here is placed in an area
+            kelurahan = kec = None
+        items.append(_institution(row, key, spec, kelurahan, kec, place))
     return tuple(sorted(items, key=sort_key))
 
 
-def _institution(row: dict, key: str, spec: dict, kelurahan, kecamatan) -> Institution:
+def _institution(row: dict, key: str, spec: dict, kelurahan, kecamatan, place) -> Institution:
     cell = lambda role: row.get(spec[role], "") if spec.get(role) else ""  # noqa: E731
     fields = spec.get("fields") or {}
     separator = fields.get("separator", ";")
@@ -186,12 +206,14 @@ def _institution(row: dict, key: str, spec: dict, kelurahan, kecamatan) -> Insti
         kelurahan=kelurahan, kecamatan=kecamatan, address=cell("address"),
         bidang=tuple(filter(None, (c.strip() for c in codes))),
         akreditasi=cell("status"), coordinates=coordinates(row, spec.get("coordinates")),
-        phone=cell("phone"), website=cell("website"), note=cell("note"), source=source_of(row))
+        phone=cell("phone"), website=cell("website"), note=cell("note"), source=source_of(row),
+        place=place, location=row.get((placement.declaration(spec) or {}).get("column", ""), "") or "")
 
 
 def sort_key(item: Institution) -> tuple:
-    """Kecamatan by code (unknown last), then kelurahan name, then institution name."""
-    return (item.kecamatan is None, item.kecamatan.code if item.kecamatan else "",
+    """Here, elsewhere, unknown; kecamatan by code (unknown last), then kelurahan name, then
+    institution name."""
+    return (placement.ORDER.index(item.place), item.kecamatan is None, item.kecamatan.code if item.kecamatan else "",
             item.kelurahan.name.casefold() if item.kelurahan else "", item.name.casefold(), item.id)
 
 
@@ -223,6 +245,17 @@ def by_kecamatan(items) -> dict[str, list[Institution]]:
     for item in items:
         groups.setdefault(item.kecamatan.code if item.kecamatan else UNKNOWN, []).append(item)
     return groups
+
+
+def located(items) -> list[tuple[str, dict[str, list[Institution]]]]:
+    """[(place, groups)] for each place that has institutions, here first: here's groups are
+    its kecamatan (by_kecamatan); elsewhere and unknown are one group each."""
+    found = []
+    for where in placement.ORDER:
+        chosen = [i for i in items if i.place == where]
+        if chosen:
+            found.append((where, by_kecamatan(chosen) if where == placement.HERE else {where: chosen}))
+    return found
 
 
 def by_kelurahan(items) -> dict[str, list[Institution]]:
@@ -272,23 +305,11 @@ def option_counts(items) -> dict[str, Counter]:
     """How many institutions each filter value would show (before other filters)."""
     counts = {"kecamatan": Counter(), "bidang": Counter(), "akreditasi": Counter()}
     for item in items:
-        counts["kecamatan"][item.kecamatan.code if item.kecamatan else UNKNOWN] += 1
+        counts["kecamatan"][item.kecamatan_key] += 1
         counts["akreditasi"][item.akreditasi or UNKNOWN] += 1
         for code in item.bidang or (UNKNOWN,):
             counts["bidang"][code] += 1
     return counts
-
-
-# --- links from untrusted text --------------------------------------------------------------
-
-def phone_href(text: str) -> str | None:
-    """'tel:+62254...' for a plausible phone number (digits, optional leading +, spaces and
-    dashes), else None: anything else stays plain text."""
-    value = (text or "").strip()
-    digits = re.sub(r"[^0-9]", "", value)
-    if not PHONE.match(value) or not 5 <= len(digits) <= 15:
-        return None
-    return safe_url("tel:" + ("+" if value.startswith("+") else "") + digits)
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -301,7 +322,7 @@ def check(catalog: Catalog) -> list[Problem]:
         return []
     dataset, spec = found
     where = dict(file=dataset.metadata_file, column="directory")
-    problems = []
+    problems = placement.check(dataset, spec)
     roles = ["name", "type", "area", "status", "address", "phone", "website", "note"]
     columns = [spec[r] for r in roles if isinstance(spec.get(r), str)]
     columns += list((spec.get("coordinates") or {}).values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from . import i18n, paths, releases
+from . import diffs, i18n, paths, releases
 from .citations import author
 from .publication import Published, release_url
 
@@ -46,7 +46,7 @@ def feed_entries(published: Published, names: list[str], lang: str) -> list[dict
     entries, site_url = [], published.site_url
     for name in names:
         newest = published.catalog[name]
-        for release, diff in releases.changelog(published.releases[name]):
+        for release, diff in diffs.changelog(published.releases[name]):
             if not release.released:
                 continue
             notes = releases.notes(release, newest, lang)
@@ -57,7 +57,7 @@ def feed_entries(published: Published, names: list[str], lang: str) -> list[dict
                 "updated": release.committed,
                 "link": paths.absolute(site_url, paths.page_target(
                     lang, paths.release_page(name, release.version))),
-                "summary": releases.change_summary(release, diff, lang)
+                "summary": diffs.change_summary(release, diff, lang)
                 + (f"\n\n{notes}" if notes else ""),
             })
     return sorted(entries, key=lambda e: (e["updated"], e["id"]), reverse=True)

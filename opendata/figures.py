@@ -26,6 +26,8 @@ from .problems import Problem
 
 # The columns in which every row names its source (datasets/README.md).
 SOURCE_COLUMNS = ("sumber_penerbit", "sumber_url", "sumber_tanggal", "keyakinan")
+PREFERRED_COLUMN = "utama"            # boolean: false = a figure kept beside the preferred one
+SOURCE_KIND_COLUMN = "jenis_sumber"   # a dataset's own record of its sources' kinds
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,30 @@ def first_parent_log(root: Path, *relpaths: str) -> list[tuple[str, str]]:
     return [tuple(line.split(" ", 1)) for line in (out or "").splitlines() if " " in line]
 
 
-def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
-    """The bytes of every `<commit>:<path>` in `specs` (None where it does not exist), read
-    by one `git cat-file --batch`: exact bytes, no newline conversion."""
+def sizes(root: Path, specs: list[str]) -> list[int | None]:
+    """The size of every `<commit>:<path>` blob in `specs` (None where there is none), known
+    before a byte of it is read."""
+    if not specs:
+        return []
+    done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch-check"],
+                          input="".join(f"{s}\n" for s in specs).encode(), capture_output=True,
+                          check=True)
+    found = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split()
+        found.append(int(parts[2]) if len(parts) == 3 and parts[1] == "blob" else None)
+    return found
+
+
+def blobs(root: Path, specs: list[str], limit: int | None = None) -> list[bytes | None]:
+    """The bytes of every `<commit>:<path>` in `specs` (None where it does not exist, or is
+    larger than `limit`: it is then never read), read by one `git cat-file --batch`: exact
+    bytes, no newline conversion."""
+    if limit is not None:
+        wanted = [s for s, size in zip(specs, sizes(root, specs), strict=True)
+                  if size is not None and size <= limit]
+        read = dict(zip(wanted, blobs(root, wanted), strict=True))
+        return [read.get(s) for s in specs]
     if not specs:
         return []
     done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
@@ -75,6 +96,14 @@ def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
         found.append(out[end + 1:end + 1 + size])
         position = end + 1 + size + 1
     return found
+
+
+def links(root: Path, commit: str, relpaths: list[str]) -> set[str]:
+    """Which of `relpaths` were symbolic links at `commit` (git stores a link as a blob holding
+    the path it points at: read as data, a link to /etc/passwd would be its text)."""
+    out = git(root, "ls-tree", "-z", "--full-tree", commit, "--", *relpaths) or ""
+    return {entry.split("\t", 1)[1] for entry in out.split("\0")
+            if entry.startswith("120000 ") and "\t" in entry}
 
 
 def head_timestamp(root: Path) -> int | None:

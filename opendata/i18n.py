@@ -33,7 +33,10 @@ def catalogue() -> dict[str, dict[str, str]]:
         config = active.config
         merged = {**package_catalogue(), **active.messages,
                   "site.name": config.name, "site.description": config.description,
-                  "site.copyright": config.copyright or config.description}
+                  # the copyright line falls back to the description, language by language
+                  "site.copyright": {lang: (config.copyright or {}).get(lang)
+                                     or (config.description or {}).get(lang, "")
+                                     for lang in {*(config.copyright or {}), *(config.description or {})}}}
         active.__dict__["_catalogue"] = merged
     return merged
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from . import downloads, i18n, paths, project, releases
+from . import diffs, downloads, i18n, paths, project, releases
 from .catalog import Dataset
 from .citations import author, citation
 from .publication import Published, release_url
@@ -242,7 +242,7 @@ def api_dataset(published: Published, dataset: Dataset) -> dict:
         "metadata": dataset.metadata,
         "schema": dataset.schema,
         "releases": [_release_record(published, r, d)
-                     for r, d in reversed(releases.changelog(found))],
+                     for r, d in reversed(diffs.changelog(found))],
     }
 
 

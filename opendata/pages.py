@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import cache, changes, citations, figures, i18n, linked, paths, permalinks, releases, views
+from . import (
+    cache,
+    changes,
+    citations,
+    corrections,
+    diffs,
+    figures,
+    i18n,
+    linked,
+    paths,
+    permalinks,
+    releases,
+    views,
+)
 from .catalog import Catalog, Dataset
 from .charts import Rendered
 from .directory import Directory
@@ -17,8 +30,9 @@ from .figures import Figure
 from .publication import Published
 
 # Rows in a dataset page's preview table: enough to see what the data looks like, few
-# enough that the page stays light on a phone; every row is in the downloads.
-PREVIEW_ROWS = 50
+# enough that the page stays light on a phone (each row carries its source link and a
+# correction link); every row is on the version's rows pages and in the downloads.
+PREVIEW_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,12 @@ class Site:
 
 # a page that shows the whole site is rebuilt when anything in it changed
 cache.register(Site, cache.by_fields())
+
+
+def card_site(site: Site) -> dict:
+    """What a figure card reads of the site (where corrections are reported), and no more:
+    a page given the whole Site is built again whenever anything in the site changed."""
+    return {"repository": site.repository}
 
 
 def _declared_figures(catalog: Catalog):
@@ -168,20 +188,29 @@ def dataset_page(site: Site, dataset: Dataset, lang: str) -> Page:
         S("sections/directory_links.html", dict(directory=_directory_of(site, dataset))),
         S("sections/charts.html", dict(charts=site.charts_of(lang, dataset.name), level=3,
                                        heading=True)),
-        S("sections/conflicts.html", dict(dataset=dataset)),
+        S("sections/conflicts.html", dict(dataset=dataset, conflicts=views.conflicts(dataset, lang),
+                                           no_url=i18n.t("source.no_url", lang))),
         S("sections/dictionary.html", dict(dataset=dataset)),
-        S("sections/sources.html", dict(groups=groups, data_lang=paths.default_language(),
+        S("sections/sources.html", dict(dataset=dataset, repository=site.repository,
+                                        groups=groups, data_lang=paths.default_language(),
                                         pages=sum(len(g["pages"]) for g in groups),
                                         accessed=views.accessed_count(groups))),
         S("sections/preview.html", dict(
             dataset=dataset, table=views.preview(dataset, dataset.rows[:PREVIEW_ROWS], lang),
             all_rows=paths.rows_page(dataset.name, dataset.version),
             row_links=[permalinks.row_target(dataset, dataset.version, r)
-                       for r in dataset.rows[:PREVIEW_ROWS]])),
+                       for r in dataset.rows[:PREVIEW_ROWS]],
+            corrections=_corrections(site, dataset, dataset.version, dataset.rows[:PREVIEW_ROWS]))),
         S("sections/release_block.html", dict(dataset=dataset, releases=found,
                                               feed=paths.feed_file(lang, dataset.name))),
     ), description=dataset.text("description", lang),
         linked_data=(linked.schema_org(published, dataset.name, lang),), contents=True)
+
+
+def _corrections(site: Site, dataset: Dataset, version: str, rows) -> list[str | None]:
+    """The "report a correction" link of each row: the form with dataset, version and row."""
+    return [corrections.correction_url(site.repository, dataset.name, version,
+                                       permalinks.row_key(dataset, row)) for row in rows]
 
 
 def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
@@ -194,8 +223,8 @@ def _directory_of(site: Site, dataset: Dataset) -> Directory | None:
 
 def history_page(site: Site, dataset: Dataset, lang: str) -> Page:
     found = site.published.releases[dataset.name]
-    log = releases.changelog(found)
-    entries = [dict(release=release, summary=releases.change_summary(release, d, lang),
+    log = diffs.changelog(found)
+    entries = [dict(release=release, summary=diffs.change_summary(release, d, lang),
                     previous=log[i - 1][0] if i else None,
                     notes=releases.notes(release, dataset, lang), **_shown(release, d, HISTORY_ROWS))
                for i, (release, d) in enumerate(log)][::-1]
@@ -215,7 +244,7 @@ HISTORY_ROWS = 20
 
 def _shown(release, difference, limit: int) -> dict:
     """What a page shows of a change: `diff` capped, `counts` of every kind, and `full`, the
-    CSV of every change when the page shows only some (releases.diff_files writes it)."""
+    CSV of every change when the page shows only some (changes.diff_files writes it)."""
     shown, counts = changes.capped(difference, limit)
     full = (paths.diff_file(release.name, release.version)
             if changes.capped(difference, changes.DIFF_ROWS)[1]["capped"] else None)
@@ -224,7 +253,7 @@ def _shown(release, difference, limit: int) -> dict:
 
 def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
     published = site.published
-    log = releases.changelog(published.releases[dataset.name])
+    log = diffs.changelog(published.releases[dataset.name])
     newest = published.current(dataset.name)
     out = []
     for index, (release, d) in enumerate(log):
@@ -235,13 +264,13 @@ def release_pages(site: Site, dataset: Dataset, lang: str) -> list[Page]:
             S("sections/release.html", dict(
                 dataset=dataset, release=release, diff=shown["diff"], newest=newest,
                 previous=log[index - 1][0] if index else None, files=published.file_list(release),
-                summary=releases.change_summary(release, d, lang),
+                summary=diffs.change_summary(release, d, lang),
                 notes=releases.notes(release, dataset, lang),
                 release_url=published.release_url(release))),
             S("sections/cite.html", dict(cite=citations.cite(release, lang, site.site_url))),
             S("sections/release_changes.html", dict(
                 release=release, previous=log[index - 1][0] if index else None,
-                summary=releases.change_summary(release, d, lang),
+                summary=diffs.change_summary(release, d, lang),
                 notes=releases.notes(release, dataset, lang), **shown)),
         ), description=release.dataset.text("description", lang),
             search=not shown["counts"]["capped"]))   # a long table is no search result
@@ -266,7 +295,8 @@ def row_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]:
                                      current=page, pages=found)),
         S("sections/rows_table.html", dict(
             current=page, table=views.preview(release.dataset, page.rows, lang),
-            keys=[paths.row_anchor(permalinks.row_key(release.dataset, r)) for r in page.rows]),
+            keys=[paths.row_anchor(permalinks.row_key(release.dataset, r)) for r in page.rows],
+            corrections=_corrections(site, release.dataset, release.version, page.rows)),
           outside=True),
     ), search=False) for page in found]
 
@@ -282,7 +312,8 @@ def figure_pages(site: Site, dataset: Dataset, release, lang: str) -> list[Page]
     title = i18n.t("figures.title", lang, title=release.dataset.text("title", lang),
                    version=release.version)
     return [Page(paths.figures_page(dataset.name, release.version), lang, title, "figures", (
-        S("sections/figures_pinned.html", dict(release=release, newest=newest,
+        S("sections/figures_pinned.html", dict(site=card_site(site), release=release,
+                                               newest=newest,
                                                figures=computed, missing=[
                                                    d for d in declared
                                                    if d["key"] not in {f.key for f in computed}])),

@@ -4,11 +4,11 @@ opendata/pages.py, which lists them among every page."""
 
 from __future__ import annotations
 
-from . import directory, i18n, paths, views
+from . import corrections, directory, i18n, paths, placement, views
 from .charts import Rendered
 from .directory import Directory
 from .figures import Figure
-from .pages import Page, Site
+from .pages import Page, Site, card_site
 from .pages import Section as S
 
 # Above this many institutions the directory page lists none (a 10,000-row registry made an
@@ -19,17 +19,20 @@ SPLIT_ABOVE = 2500
 
 def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
     """The directory, the areas, the coverage and how to add an institution."""
-    # not the whole site: these pages are built again only when what they show changed
-    context = dict(directory=found, UNKNOWN=directory.UNKNOWN,
+    context = dict(site=card_site(site), directory=found, UNKNOWN=directory.UNKNOWN, OUTSIDE=placement.OUTSIDE,
+                   HERE=placement.HERE, ELSEWHERE=placement.ELSEWHERE, UNPLACED=placement.UNKNOWN,
+                   place_counts={p: sum(1 for i in found.institutions if i.place == p)
+                                 for p in placement.ORDER},
+                   maybe=[i for i in found.institutions if i.kecamatan_key == directory.UNKNOWN],
                    bidang=found.field_labels[lang], coverage=directory.coverage(found),
                    reported=_figure(site, (found.declaration.get("reported") or {}).get("figure")),
-                   own=found.pages)
+                   own=found.pages, addition=corrections.issue_url(site.repository, corrections.ADDITION))
     groups = directory.by_kelurahan(found.institutions)
     fields = views.field_groups(found)
     if len(found.institutions) > SPLIT_ABOVE:   # the areas' and fields' pages list them
         finder = S("sections/directory_split.html", dict(context, fields=fields))
     else:
-        finder = S("sections/directory.html", dict(context, groups=directory.by_kecamatan(found.institutions),
+        finder = S("sections/directory.html", dict(context, places=directory.located(found.institutions),
                                                    counts=directory.option_counts(found.institutions),
                                                    fields=fields, script=paths.asset(lang, "finder.js")))
     pages = [
@@ -56,7 +59,7 @@ def directory_pages(site: Site, found: Directory, lang: str) -> list[Page]:
         name = taught["labels"][lang]
         pages.append(Page(taught["page"], lang, i18n.t("field.title", lang, name=name), "field", (
             S("sections/directory_field.html", dict(context, field=taught, fields=fields,
-                                                    groups=directory.by_kecamatan(taught["items"]))),
+                                                    places=directory.located(taught["items"]))),
         ), description=i18n.t("field.lead", lang, name=name)))
     return pages
 

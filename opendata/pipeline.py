@@ -41,7 +41,7 @@ def build(root: Path | project.Project, out_dir: Path | None = None,
     active = root if isinstance(root, project.Project) else project.load(root)
     out_dir = Path(out_dir or active.root / "site")
     outputs = outputs if outputs is not None else cache.Cache.for_project(active.root)
-    with active.activate(), cache.use(outputs), publish.lock(out_dir):
+    with active.activate(), cache.use(outputs), publish.lock(out_dir, active):
         checked = load_valid(active)
         inputs = inputs_key(checked, active, outputs)
         if outputs.up_to_date(out_dir, inputs):   # nothing changed since it was built

@@ -23,6 +23,7 @@ from .problems import Problem
 
 PACKAGE = Path(__file__).resolve().parent
 CONFIG_FILE = "site.yml"
+MESSAGES_FILE = "messages.yml"
 CONFIG_SCHEMA = PACKAGE / "jsonschemas" / "site.schema.json"
 SUPPORTED_LANGUAGES = ("id", "en")   # the languages the package's own texts are written in
 
@@ -70,7 +71,7 @@ class Project:
 
     @property
     def messages_file(self) -> Path:
-        return self.root / "messages.yml"
+        return self.root / MESSAGES_FILE
 
     def dataset_dir(self, name: str) -> Path:
         return self.datasets_dir / name
@@ -111,11 +112,9 @@ class Project:
 
     @cached_property
     def messages(self) -> dict:
-        """The site's own texts (messages.yml at the root), over the package's."""
-        if not self.messages_file.is_file():
-            return {}
-        value = yamlsafe.load(self.messages_file.read_bytes())
-        return value if isinstance(value, dict) else {}
+        """The site's own texts (messages.yml at the root), over the package's; none when the
+        file cannot be read (`load` reported why)."""
+        return _read_yaml(self.root, MESSAGES_FILE)[0] or {}
 
     @contextlib.contextmanager
     def activate(self):
@@ -159,7 +158,7 @@ DEFAULTS = {
 def load(root: Path) -> Project:
     """The project at `root`; problems in site.yml are kept, with defaults in their place."""
     root = Path(root).resolve()
-    return _load(root, _stamp(root / CONFIG_FILE))
+    return _load(root, _stamp(root / CONFIG_FILE), _stamp(root / MESSAGES_FILE))
 
 
 def _stamp(path: Path):
@@ -170,30 +169,44 @@ def _stamp(path: Path):
     return (stat.st_mtime_ns, stat.st_size)
 
 
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def _read_yaml(root: Path, name: str) -> tuple[dict | None, list[Problem]]:
+    """A mapping from one of the project's own YAML files (None when it does not exist), and
+    what is wrong with it: a symbolic link, too large, not YAML, not a mapping."""
+    file = root / name
+    if file.is_symlink():
+        return None, [Problem(file=name, code="symlink")]
+    if not file.is_file():
+        return None, []
+    size = file.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        return None, [Problem(file=name, code="file_too_large",
+                              params={"size": size, "limit": MAX_CONFIG_BYTES})]
+    try:
+        value = yamlsafe.load(file.read_bytes())
+    except yamlsafe.YamlError as error:
+        return None, [Problem(file=name, code=error.code, row=error.line,
+                              params={"key": error.detail[:80]}, detail=error.detail[:300])]
+    if not isinstance(value, dict):
+        return None, [Problem(file=name, code="yaml_not_mapping")]
+    return value, []
+
+
 @lru_cache(maxsize=16)
-def _load(root: Path, stamp) -> Project:
-    file = root / CONFIG_FILE
-    raw, problems = {}, []
-    exists = file.is_file() and not file.is_symlink()
-    if exists:
-        try:
-            value = yamlsafe.load(file.read_bytes())
-        except yamlsafe.YamlError as error:
-            value = None
-            problems.append(Problem(file=CONFIG_FILE, code=error.code, row=error.line,
-                                    detail=error.detail[:300]))
-        if isinstance(value, dict):
-            raw = value
-        elif value is not None or not problems:
-            problems.append(Problem(file=CONFIG_FILE, code="yaml_not_mapping"))
+def _load(root: Path, *stamps) -> Project:
+    value, problems = _read_yaml(root, CONFIG_FILE)
+    raw = value or {}
     problems += [
         Problem(file=CONFIG_FILE, code="site_config_invalid",
                 column="/".join(map(str, error.absolute_path)) or None,
                 params={"message": error.message[:300],
                         "path": ".".join(map(str, error.absolute_path)) or "(root)"})
         for error in sorted(_schema().iter_errors(raw), key=str)
-    ] if exists and not problems else []
+    ] if value is not None else []
     settings = {**DEFAULTS, **raw} if not problems else dict(DEFAULTS)
+    problems += _read_yaml(root, MESSAGES_FILE)[1]
     config = Config(
         name=settings["name"], description=settings["description"],
         publisher=settings["publisher"], languages=tuple(settings["languages"]),

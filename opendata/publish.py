@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cache, history, i18n, identity, paths, project
+from . import cache, csp, history, i18n, identity, paths, project, render
 from .problems import BuildError, Problem
 
 THEME = project.PACKAGE / "theme"
@@ -34,10 +35,11 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
             slots: dict | None = None) -> None:
     """Build every language into a temporary folder beside `out_dir`, then swap it in.
     draft: the live preview's folder, where mkdocs rebuilds only the pages that changed
-    (see `_draft_mkdocs`); never for a site that is published."""
-    out_dir = out_dir.resolve()
+    (see `_draft_mkdocs`); never for a site that is published. slots: {lang: {source:
+    {number: HTML}}}, the sections put into the built pages after mkdocs (`fill_slots`)."""
+    out_dir = _literal(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=TEMPORARY, dir=out_dir.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=_temporary(out_dir), dir=out_dir.parent) as tmp:
         work = Path(tmp)
         configs = {}
         for lang in paths.languages():
@@ -63,14 +65,44 @@ def publish(docs: dict[str, dict[str, str]], static: dict[str, bytes], nav: list
             if lang != paths.default_language():
                 (work / "out" / lang).rename(site / paths.language_root(lang))
         write_tree(site, static)
+        # after every page is written, so each policy fits its page's bytes
+        csp.protect_tree(site, csp.Trusted.from_templates(template_folders(active)))
         swap(site, out_dir, later=draft is not None)
 
 
+def _literal(out_dir: Path) -> Path:
+    """The output folder with its parent resolved but not itself: when it is a link, the link
+    is what a build replaces, never the folder it points at."""
+    out_dir = Path(os.path.abspath(out_dir))
+    return out_dir.parent.resolve() / out_dir.name if out_dir.name else out_dir
+
+
+def _temporary(out_dir: Path) -> str:
+    """The prefix of a build's temporary folder: beside the output and named after it, so a
+    build cleans up only its own output's leftovers, never another build's work in progress."""
+    return f"{TEMPORARY}{out_dir.name}-"
+
+
+def unsafe_output(out_dir: Path, active: project.Project | None) -> list[Problem]:
+    """The output folder is replaced as a whole: it must not be the project, hold it, or lie
+    inside one of its inputs (`--out .` would swap the project away and delete it)."""
+    out_dir, root = _literal(out_dir), active.root.resolve() if active else None
+    inputs = [root / name for name in ("datasets", "schemas", "templates", ".git",
+                                       project.CONFIG_FILE, project.MESSAGES_FILE)] if root else []
+    if not out_dir.name or (root and root.is_relative_to(out_dir)) or any(
+            out_dir.is_relative_to(i) for i in inputs):
+        return [Problem(file=str(out_dir)[-120:], code="output_unsafe")]
+    return []
+
+
 @contextlib.contextmanager
-def lock(out_dir: Path):
+def lock(out_dir: Path, active: project.Project | None = None):
     """One build of `out_dir` at a time; the next one is told, not left to crash in the swap.
     Holding the lock, anything a killed build left behind is removed."""
-    out_dir = out_dir.resolve()
+    refused = unsafe_output(out_dir, active)
+    if refused:
+        raise BuildError(refused)
+    out_dir = _literal(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     lock_file = out_dir.parent / f".{out_dir.name}.lock"
     with open(lock_file, "w") as handle:
@@ -86,9 +118,18 @@ def lock(out_dir: Path):
 
 
 def _clean_leftovers(out_dir: Path) -> None:
-    for left in out_dir.parent.glob(f"{TEMPORARY}*"):
-        shutil.rmtree(left, ignore_errors=True)
-    shutil.rmtree(out_dir.with_name(out_dir.name + ".old"), ignore_errors=True)
+    for left in out_dir.parent.glob(f"{_temporary(out_dir)}*"):
+        _remove(left)
+    _remove(out_dir.with_name(out_dir.name + ".old"))
+
+
+def _remove(path: Path) -> None:
+    """A leftover, whatever it became: a link is removed, never followed; a folder with all
+    it holds."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_tree(folder: Path, files: dict[str, str | bytes]) -> None:
@@ -109,18 +150,27 @@ def swap(new: Path, target: Path, later: bool = False) -> None:
     is in place (the preview's reload waits for nothing); what is left of it when the process
     ends is a `.build-` folder that the next build removes."""
     old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
+    _remove(old)
+    if target.exists() or target.is_symlink():
         target.rename(old)
     new.rename(target)
     if later and old.exists():
-        trash = Path(tempfile.mkdtemp(prefix=TEMPORARY, dir=target.parent))
+        trash = Path(tempfile.mkdtemp(prefix=_temporary(target), dir=target.parent))
         old.rename(trash / "old")
         threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
                          daemon=True).start()
         return
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
+
+
+def template_folders(active: project.Project) -> list[Path]:
+    """Every folder whose templates write the pages: the theme's, its overrides (ours or the
+    site's), the package's page templates and the site's own."""
+    spec = importlib.util.find_spec("material")
+    theme = [Path(p) / "templates" for p in (spec.submodule_search_locations or [])] if spec else []
+    custom = (base_config(active).get("theme") or {}).get("custom_dir")
+    overrides = [THEME / custom, active.root / custom] if isinstance(custom, str) else []
+    return [*theme, *overrides, project.PACKAGE / "templates", active.templates_dir]
 
 
 def base_config(active: project.Project) -> dict:
@@ -136,13 +186,14 @@ def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str,
     base = base_config(active)
     site_url = active.site_url
     base.update(
-        site_name=i18n.t("site.name", lang),
-        site_description=i18n.t("site.description", lang),
-        copyright=i18n.t("site.copyright", lang),
+        site_name=_text(i18n.t("site.name", lang)),
+        site_description=_text(i18n.t("site.description", lang)),
+        copyright=_text(i18n.t("site.copyright", lang)),
         site_url=paths.absolute(site_url, paths.language_root(lang)),
         docs_dir=str(work / "docs" / lang),
         site_dir=str(work / "out" / lang),
-        nav=[{i18n.t(key, lang): source} for key, source in nav],
+        # a nav title reaches <title> through `striptags`, which undoes references: no markup
+        nav=[{render.plain_title(i18n.t(key, lang)): source} for key, source in nav],
     )
     theme = dict(base.get("theme", {}))
     theme["language"] = lang
@@ -154,8 +205,9 @@ def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str,
     extra.update(lang=lang, root_url=paths.absolute(site_url), languages=list(paths.languages()),
                  default_language=paths.default_language(),
                  language_roots={code: paths.language_root(code) for code in paths.languages()},
-                 language_names={code: i18n.t(f"language.{code}", code) for code in paths.languages()},
-                 example_notice=i18n.t("example.notice", lang) if active.config.example else "",
+                 language_names={code: _text(i18n.t(f"language.{code}", code))
+                                 for code in paths.languages()},
+                 example_notice=_text(i18n.t("example.notice", lang)) if active.config.example else "",
                  feed=paths.feed_file(lang).removeprefix(paths.language_root(lang)),
                  stylesheet=paths.asset(lang, "site.css").removeprefix(paths.language_root(lang)),
                  identity=identity.identity(active, lang))   # header and footer (opendata/identity.py)
@@ -163,6 +215,15 @@ def _config(active: project.Project, work: Path, lang: str, nav: list[tuple[str,
     config_file = work / f"mkdocs.{lang}.yml"
     config_file.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     return config_file
+
+
+def _text(value: str) -> str:
+    """A text for the theme's templates, which print configuration unescaped (mkdocs renders
+    them without autoescape; the theme escapes the site name in one attribute and not in the
+    next): what would open markup or close an attribute becomes a character reference.
+    `&` and `'` stay (the theme quotes attributes with `"`), so a name like "Data & Kota"
+    shows unchanged everywhere."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _cached_mkdocs(lang: str, config_file: Path, docs: dict[str, str],

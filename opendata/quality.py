@@ -20,10 +20,9 @@ from urllib.parse import urlsplit
 
 from . import cache, dates, paths
 from .catalog import Dataset
-from .figures import SOURCE_COLUMNS
+from .figures import PREFERRED_COLUMN, SOURCE_COLUMNS, SOURCE_KIND_COLUMN
 
-PREFERRED_COLUMN = "utama"            # boolean: false = a figure kept beside the preferred one
-SOURCE_KIND_COLUMN = "jenis_sumber"   # a dataset's own record of its sources' kinds
+__all__ = ["PREFERRED_COLUMN", "SOURCE_KIND_COLUMN"]   # the columns, named in figures.py
 HOST_KINDS = (("bps", "bps.go.id"), ("pemerintah", "go.id"))   # (kind, host or its parent)
 OTHER = "lainnya"
 LISTED_KEYS = 50                      # conflicting rows named one by one

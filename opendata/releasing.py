@@ -26,7 +26,7 @@ import re
 import shutil
 from dataclasses import dataclass
 
-from . import archive, history, i18n, metadata_text, releases
+from . import archive, diffs, history, i18n, metadata_text
 from .catalog import Dataset, from_bytes, load_dataset
 from .importer import languages, problem_lines, write_atomically
 from .project import Project
@@ -50,7 +50,7 @@ class Proposal:
     version: str | None                       # the next version; None: nothing changed
     level: str | None                         # first | major | minor | patch
     reasons: tuple[tuple[str, dict], ...] = ()   # (message key, params), for the officer
-    diff: releases.Diff | None = None
+    diff: diffs.Diff | None = None
     pending: str | None = None                # an uncommitted archive this run replaces
 
 
@@ -104,10 +104,10 @@ def _rules(schema: dict) -> str:
     return json.dumps(keep, sort_keys=True, ensure_ascii=False)
 
 
-def changes(old: Dataset, new: Dataset) -> tuple[str | None, list[tuple[str, dict]], releases.Diff]:
+def changes(old: Dataset, new: Dataset) -> tuple[str | None, list[tuple[str, dict]], diffs.Diff]:
     """The level the change needs (None: nothing changed), and why."""
     (old_types, old_key), (new_types, new_key) = _shape(old.schema), _shape(new.schema)
-    diff = releases.diff(old, new)
+    diff = diffs.diff(old, new)
     found = []
     removed = [c for c in old_types if c not in new_types]
     retyped = [c for c in old_types if c in new_types and old_types[c] != new_types[c]]

@@ -24,8 +24,8 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import cache, i18n, paths, project
-from .urls import https_url, safe_url
+from . import cache, corrections, i18n, paths, project
+from .urls import https_url, safe_url, source_url
 
 
 def plain_title(text: str) -> str:
@@ -95,12 +95,14 @@ def _environment(active, lang: str) -> Environment:
         plural=lambda key, count, **params: i18n.plural(key, lang, count, **params),
         plural_forms=lambda key: i18n.plural_forms(key, lang),
         has=i18n.has, lang=lang, url=_url, page=_page, paths=paths,
+        correction_url=corrections.correction_url,
         config=active.config)
     env.filters.update(
         num=lambda v, d=None: i18n.number(v, lang, d),
         pct=lambda v, d=None: i18n.percent(v, lang, d),
         date=lambda v: i18n.date(v, lang),
         safe_url=safe_url,
+        source_url=source_url,
         https_url=https_url,
         bytes=lambda n: size_text(n, lang),
     )

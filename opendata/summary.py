@@ -3,7 +3,7 @@
     opendata diff --base REF [--markdown] [--artifact NAME] [--lang both|id|en] [--root DIR]
 
 For every dataset whose rows or version differ between REF and the working tree: the
-row-level difference (`releases.diff`: rows added, removed, and changed cells by primary
+row-level difference (`diffs.diff`: rows added, removed, and changed cells by primary
 key). As text for a terminal, or with `--markdown` as the job summary of a pull request:
 the validation result (the same gate as `opendata validate`), then one table per changed
 dataset. Cells are shown as excerpts and escaped (Markdown, HTML, control characters), and
@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from itertools import islice
 
-from . import history, i18n, releases
+from . import diffs, history, i18n
 from .catalog import NAME, Catalog, Dataset, from_bytes
 from .problems import Problem
 from .validate import report
@@ -42,7 +42,7 @@ class Change:
     name: str
     old: Dataset | None        # None: new, or not readable at the base
     new: Dataset | None        # None: removed, or not readable now
-    diff: releases.Diff | None
+    diff: diffs.Diff | None
 
     @property
     def versions(self) -> str:
@@ -80,16 +80,16 @@ def changes(catalog: Catalog, base: dict[str, Dataset | None]) -> list[Change]:
         elif old is None or new is None:     # a new dataset, or one removed
             out.append(Change(name, old, new, _whole(old, new)))
         else:
-            difference = releases.diff(old, new)
+            difference = diffs.diff(old, new)
             if not difference.empty or old.version != new.version:
                 out.append(Change(name, old, new, difference))
     return out
 
 
-def _whole(old: Dataset | None, new: Dataset | None) -> releases.Diff:
+def _whole(old: Dataset | None, new: Dataset | None) -> diffs.Diff:
     """A dataset that is new (every row added) or removed (every row removed)."""
     key = (new or old).primary_key
-    return releases.Diff(key=key, added=new.rows if new else (), removed=old.rows if old else (),
+    return diffs.Diff(key=key, added=new.rows if new else (), removed=old.rows if old else (),
                          changed=())
 
 
@@ -157,7 +157,7 @@ def _dataset(change: Change, languages, budget: list[int]) -> list[str]:
     counts = {k: len(getattr(difference, k)) for k in ("added", "removed", "changed")}
     if difference.empty:
         return [_both("release.no_change", languages)]
-    lines = [" / ".join(releases.diff_summary(difference, lang) for lang in languages)]
+    lines = [" / ".join(diffs.diff_summary(difference, lang) for lang in languages)]
     for kind in ("columns_added", "columns_removed"):
         if getattr(difference, kind):
             lines.append(_both(f"release.{kind}", languages,
@@ -178,7 +178,7 @@ def _dataset(change: Change, languages, budget: list[int]) -> list[str]:
     return lines
 
 
-def _table_rows(difference: releases.Diff, languages):
+def _table_rows(difference: diffs.Diff, languages):
     added, removed, changed = (_both(f"summary.{k}", languages) for k in ("added", "removed", "changed"))
     for row in difference.added:
         yield [added, md(difference.key_of(row)), "", "", md(_whole_row(row))]
@@ -211,7 +211,7 @@ def text(found: list[Change], base: str, choice: str = "both") -> str:
             out.append(f"{change.name} {change.versions}: " + _both(key, languages))
             continue
         out.append(f"{change.name} {change.versions}: "
-                   + " / ".join(releases.diff_summary(difference, lang) for lang in languages))
+                   + " / ".join(diffs.diff_summary(difference, lang) for lang in languages))
         out += [f"  + {report.excerpt(difference.key_of(r) or _whole_row(r))}" for r in difference.added]
         out += [f"  - {report.excerpt(difference.key_of(r) or _whole_row(r))}" for r in difference.removed]
         out += [f"  ~ {report.excerpt(' · '.join(c.key))} {report.excerpt(column)}: "

@@ -14,7 +14,8 @@ from slugify import slugify
 
 from . import cache, i18n, paths
 from .catalog import Dataset
-from .urls import safe_url
+from .figures import SOURCE_COLUMNS
+from .urls import source_url
 
 YEARS = range(1000, 3000)    # integers a column holds only in this range are years: no grouping
 
@@ -27,7 +28,7 @@ def source_groups(dataset: Dataset) -> list[dict]:
         publisher = str(source.get("publisher") or "").strip()
         group = groups.setdefault(publisher, {"publisher": publisher, "pages": []})
         url = str(source.get("url") or "")
-        href = safe_url(url)
+        href = source_url(url)
         group["pages"].append({
             "href": href, "url": url, "host": _host(url) if href else "",
             "page_date": source.get("page_date"), "accessed": source.get("accessed"),
@@ -63,29 +64,32 @@ def _preview(dataset: Dataset, rows, lang: str) -> dict:
     data_lang = paths.default_language()
     body_lang = data_lang if data_lang != lang else ""
     kinds = _kinds(dataset)
-    columns = [{"name": name, "num": kinds.get(name) in ("number", "integer", "year")}
-               for name in dataset.header]
-    numeric = [column["num"] for column in columns]
+    figures = value_columns(dataset, kinds)
+    columns = [{"name": name, "num": kinds.get(name) in ("number", "integer", "year"),
+                "figure": name in figures} for name in dataset.header]
     known = _formatted(dataset, lang)   # values repeat (codes, years, units): each formatted once
     body = []
     for row in rows:
         cells = []
-        for name, num in zip(dataset.header, numeric, strict=True):
+        for name in dataset.header:
             value = row.get(name, "")
             cell = known.get((name, value))
             if cell is None:
                 cell = _cell(dataset, name, value, kinds.get(name), lang)
                 language = cell.pop("language") or _column_lang(name, data_lang)
-                cell = known[(name, value)] = dict(cell, num=num,
-                                                  lang=language if language != (body_lang or lang) else "")
+                cell = known[(name, value)] = dict(
+                    cell, lang=language if language != (body_lang or lang) else "")
             cells.append(cell)
         body.append(cells)
-    return {"columns": columns, "rows": body, "body_lang": body_lang}
+    return {"columns": columns, "rows": body, "body_lang": body_lang,
+            "sources": [row_source(dataset, row) for row in rows],
+            "no_url": i18n.t("source.no_url", lang)}
 
 
 @lru_cache(maxsize=16)
 def _kinds(dataset: Dataset) -> dict:
-    """Each column's kind, once per dataset version (a year column is told by its values)."""
+    """Each column's kind, once per dataset version (a year column is told by its values:
+    worked out again for every rows page, it made building a big table quadratic)."""
     return {f.get("name"): _kind(dataset, f) for f in dataset.fields}
 
 
@@ -95,10 +99,30 @@ def _formatted(dataset: Dataset, lang: str) -> dict:
     return {}
 
 
+def row_source(dataset: Dataset, row: dict) -> dict:
+    """{url, publisher} of a row: its own source columns, else the metadata's one source
+    (url None when there is none to link to: the page then says "no URL" beside the publisher)."""
+    publisher, url = SOURCE_COLUMNS[:2]
+    sources = dataset.metadata.get("sources") or []
+    if url in dataset.header:
+        return {"url": source_url(row.get(url, "")), "publisher": row.get(publisher, "")}
+    return {"url": source_url(sources[0].get("url")) if len(sources) == 1 else None,
+            "publisher": "; ".join(str(s.get("publisher", "")) for s in sources)}
+
+
 def _column_lang(name: str, data_lang: str) -> str:
     """A column named '<something>_<language code>' holds text in that language."""
     suffix = name.rsplit("_", 1)[-1] if "_" in name else ""
     return suffix if suffix in paths.languages() else data_lang
+
+
+def value_columns(dataset: Dataset, kinds: dict) -> set[str]:
+    """The columns that hold the figures (linked to their source): the number columns, else
+    the integer columns that are not years or in the primary key (a month, a year or an id
+    is not a figure anyone cites)."""
+    numbers = {name for name, kind in kinds.items() if kind == "number"}
+    return numbers or {name for name, kind in kinds.items()
+                       if kind == "integer" and name not in dataset.primary_key}
 
 
 def _kind(dataset: Dataset, field: dict) -> str:
@@ -130,7 +154,7 @@ def _cell(dataset: Dataset, column: str, value: str, kind: str | None, lang: str
             return dict(cell, text=i18n.date(dt.date.fromisoformat(value), lang), language=lang)
         except ValueError:
             return cell
-    if kind == "uri" and safe_url(value):
+    if kind == "uri" and source_url(value):
         return dict(cell, href=value, text=value if len(value) <= 40 else value[:39] + "…")
     return cell
 
@@ -170,3 +194,52 @@ def field_groups(directory) -> list[dict]:
         groups.append({"code": code, "labels": {lang: labels[lang].get(code, code) for lang in labels},
                        "page": paths.field_page(directory.name, slug), "items": items[code]})
     return groups
+
+
+# --- conflicts: every figure kept beside the preferred one -----------------------------------
+
+def conflicts(dataset: Dataset, lang: str) -> list[dict] | None:
+    """Every row whose preferred-figure column says false, in the data's order, with its value,
+    source and note (why it is not the preferred one) and the preferred row of the same point
+    (metadata `conflicts.point`; an empty cell agrees with any value). None: the dataset has no
+    preferred-figure column."""
+    from .figures import PREFERRED_COLUMN
+    from .permalinks import row_target
+
+    if PREFERRED_COLUMN not in dataset.header or dataset.field(PREFERRED_COLUMN).get("type") != "boolean":
+        return None
+    declared = dataset.metadata.get("conflicts") or {}
+    point, note = declared.get("point") or [], declared.get("note")
+    value = _value_column(dataset)
+    pairs = list(zip(dataset.rows, dataset.records, strict=True))
+    preferred = [raw for raw, typed in pairs if typed.get(PREFERRED_COLUMN) is True]
+    found = []
+    for raw, typed in pairs:
+        if typed.get(PREFERRED_COLUMN) is not False:
+            continue
+        same = [p for p in preferred if point and all(
+            raw.get(c, "") == p.get(c, "") or "" in (raw.get(c, ""), p.get(c, "")) for c in point)]
+        found.append({"row": _shown(dataset, raw, value, declared.get("unit"), lang, row_target),
+                      "note": raw.get(note, "") if note else "",
+                      "what": " · ".join(dataset.code_label(c, raw[c], lang) for c in point if raw.get(c)),
+                      "preferred": _shown(dataset, same[0], value, declared.get("unit"), lang,
+                                                  row_target) if len(same) == 1 else None})
+    return found
+
+
+def _value_column(dataset: Dataset) -> str | None:
+    """The figure's column: the first column of type number (else integer) that is not a year."""
+    for kind in ("number", "integer"):
+        for f in dataset.fields:
+            if f.get("type") == kind and _kind(dataset, f) == kind:
+                return f.get("name")
+    return None
+
+
+def _shown(dataset: Dataset, raw: dict, value: str | None, unit: str | None, lang: str,
+           row_target) -> dict:
+    text = _cell(dataset, value, raw.get(value, ""), "number", lang)["text"] if value else ""
+    if unit and raw.get(unit):
+        text = f"{text} {dataset.code_label(unit, raw[unit], lang)}".strip()
+    return dict(row_source(dataset, raw), text=text, target=row_target(dataset, dataset.version, raw),
+                label=" · ".join(str(raw.get(c, "")) for c in dataset.primary_key))

@@ -1,7 +1,8 @@
 """YAML as the editors of metadata write it, read safely: libyaml's C parser where it is
 installed (ten times faster than the pure-Python one), no aliases (a few hundred bytes of
 nested aliases expand to gigabytes), no duplicate keys (YAML lets the last one win silently),
-no tags beyond the safe ones.
+no tags beyond the safe ones, no nesting deeper than MAX_DEPTH (libyaml's composer recurses in
+C: 50,000 brackets, 100 KB of metadata, crash the interpreter with a segmentation fault).
 
     load(text_or_bytes) -> value            raises YamlError with a line number and a code
 """
@@ -14,6 +15,9 @@ try:  # libyaml, when PyYAML was built with it
     from yaml import CSafeLoader as _Base
 except ImportError:  # pragma: no cover - the pure-Python loader behaves the same
     from yaml import SafeLoader as _Base
+
+
+MAX_DEPTH = 64   # metadata nests 6 levels; a parser event scan finds the depth before composing
 
 
 class YamlError(ValueError):
@@ -70,6 +74,23 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _Base.yaml_implicit_resolvers.items()}
 
 
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _refuse_depth(source: str) -> None:
+    """The parser's events come from libyaml's own state stack (no recursion): counting them
+    costs less than loading, and stops at the first level too deep."""
+    depth = 0
+    for event in yaml.parse(source, Loader=_Base):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError("yaml_too_deep", event.start_mark.line + 1, str(MAX_DEPTH))
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+
+
 def load(source: str | bytes):
     """The value of a YAML document; YamlError for aliases, duplicate keys, bad syntax or an
     encoding that is not UTF-8."""
@@ -79,6 +100,7 @@ def load(source: str | bytes):
         except UnicodeDecodeError as error:
             raise YamlError("yaml_not_utf8", None, str(error)) from error
     try:
+        _refuse_depth(source)
         return yaml.load(source, Loader=_Loader)  # noqa: S506 - a safe loader, subclassed
     except YamlError:
         raise

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from opendata import localserver, pipeline
 
@@ -25,6 +26,15 @@ os.environ.setdefault("OPENDATA_CACHE", SESSION_CACHE or "")
 def pytest_sessionfinish(session, exitstatus):
     if SESSION_CACHE:
         shutil.rmtree(SESSION_CACHE, ignore_errors=True)
+
+
+# Hypothesis: `ci` (make test) runs a fixed number of examples, the same ones every run;
+# `fuzz` (make fuzz, HYPOTHESIS_PROFILE=fuzz) many more, new ones each run.
+settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None, database=None,
+                          print_blob=True, suppress_health_check=list(HealthCheck))
+settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -111,6 +121,28 @@ def server(built_site, site_port):
     httpd.shutdown()
 
 
+# Every page of every browser test reports what the Content-Security-Policy refused.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", e => window.__odCsp(
+  [e.effectiveDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber, e.sample].join(" ")));"""
+
+
+class Watched:
+    """The browser, whose every context records Content-Security-Policy violations."""
+
+    def __init__(self, browser):
+        self.browser, self.violations = browser, []
+
+    def new_context(self, **options):
+        context = self.browser.new_context(**options)
+        context.expose_binding("__odCsp", lambda source, text: self.violations.append(
+            f"{source['page'].url}: {text}"))
+        context.add_init_script(CSP_LISTENER)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self.browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -119,8 +151,20 @@ def browser():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        yield Watched(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(request):
+    """A browser test fails when any page it opened reported a CSP violation."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    watched = request.getfixturevalue("browser")
+    start = len(watched.violations)
+    yield
+    assert watched.violations[start:] == [], "Content-Security-Policy violations"
 
 
 class Recorder:

@@ -18,6 +18,7 @@ from opendata.catalog import load_catalog
 from support import ROOT, csv_path
 
 UNKNOWN = "tidak_diketahui"
+OUTSIDE = "di_luar"           # the kecamatan filter's value for a partner outside the city
 FIRST = ("Zamrud", "Safir", "Kuarsa", "Giok", "Topas")
 SECOND = ("Kilat", "Bayu", "Fajar", "Samudra")
 CENTRE = (-6.12, 106.15)      # roughly Kota Serang
@@ -106,18 +107,27 @@ def read_registry(root: Path) -> list[dict]:
 # --- what the directory must show, computed here from the rows, not by the stage ------------
 
 def kecamatan_of(row: dict) -> str:
-    return row["kelurahan_kode"][:8] if row["kelurahan_kode"] else UNKNOWN
+    if row["kelurahan_kode"]:
+        return row["kelurahan_kode"][:8]
+    return OUTSIDE if row.get("lokasi") == "luar_kota" else UNKNOWN
+
+
+def in_kecamatan(row: dict, code: str) -> bool:
+    """A chosen kecamatan shows its institutions and those of unknown kecamatan (they may be
+    there), never a partner outside the city."""
+    return (not code or kecamatan_of(row) == code
+            or (code not in (UNKNOWN, OUTSIDE) and kecamatan_of(row) == UNKNOWN))
 
 
 def expected(rows: list[dict], kecamatan: str = "", kelurahan: str = "", bidang: str = "",
              akreditasi: str = "", cari: str = "") -> set[str]:
-    """Ids a filter must show. A kelurahan shows its whole kecamatan (that kelurahan first)."""
+    """Ids a filter must show. A kelurahan shows its whole kecamatan (that kelurahan first),
+    and, as a kecamatan does, the institutions of unknown location."""
     scope = kelurahan[:8] if kelurahan else ""
     terms = cari.lower().split()
     return {
         r["id"] for r in rows
-        if (not kecamatan or kecamatan_of(r) == kecamatan)
-        and (not scope or kecamatan_of(r) == scope)
+        if in_kecamatan(r, kecamatan) and in_kecamatan(r, scope)
         and (not bidang or bidang in (r["bidang"].split(";") if r["bidang"] else [UNKNOWN]))
         and (not akreditasi or (r["akreditasi"] or UNKNOWN) == akreditasi)
         and all(term in r["nama"].lower() for term in terms)

@@ -90,12 +90,13 @@ def test_spec_is_built_from_the_declaration(catalog, tpt):
     # the series are the declared areas, labelled from the metadata codes, in declared order
     names = [dataset.code_label("wilayah_kode", code, "id") for code in chart["series"]["order"]]
     assert line["encoding"]["color"]["scale"]["domain"] == names
-    # the reference band is the target row's range
-    rect = layer_with_mark(spec, "rect")
-    band = rect["data"]["values"][0]
+    # the target is a marker at its year only, from the target row's bounds (issue 9 §3)
+    rule = layer_with_mark(spec, "rule")
+    band = rule["data"]["values"][0]
     with csv_path(ROOT, "target").open(encoding="utf-8", newline="") as f:
         row = next(r for r in csv.DictReader(f) if r["id"] == chart["reference"]["filter"]["id"])
     assert (band["bawah"], band["atas"]) == (float(row["nilai_bawah"]), float(row["nilai_atas"]))
+    assert band["tahun"] == int(row["tahun_target"])
 
 
 def test_number_format_follows_the_page_language(tpt):

@@ -32,7 +32,10 @@ def kelurahan_codes(catalog) -> list[str]:
 
 
 def row(id_: str, kelurahan: str = "", **cells) -> dict:
+    """A registry row; placed in the city when it has a kelurahan, else of unknown location
+    (the registry's rule: a kelurahan code only for an institution in the city)."""
     base = {"id": id_, "nama": id_.upper(), "jenis": "lpk_swasta", "kelurahan_kode": kelurahan,
+            "lokasi": "kota_serang" if kelurahan else "tidak_diketahui",
             "sumber_penerbit": "Penerbit uji", "sumber_url": "https://example.org/uji",
             "keyakinan": "sedang"}
     return base | cells
@@ -225,7 +228,8 @@ def test_unknown_cells_are_said_so_in_both_languages(catalog):
     for lang, word in (("id", "tidak diketahui"), ("en", "unknown")):
         text = directory_pages(site, lang)["lpks/index.md"]
         facts = re.search(r"<dl class=\"od-lpks__facts\">(.*?)</dl>", text, re.S).group(1)
-        assert facts.count(word) == 5          # kecamatan, kelurahan, address, field, status
+        # location (its code label says so), kecamatan, kelurahan, address, field, status
+        assert facts.count(word) == 6
         assert "data-od-near" not in text      # no coordinates: no button, a note instead
 
 
@@ -277,3 +281,76 @@ def test_coverage_page_links_the_charts_stage_city_chart_when_there_is_one(catal
     assert '<a href="../../dataset/lpks/#grafik-cakupan-kelurahan">Grafik kota</a>' in text
     alone = site_for(catalog)
     assert "#grafik-" not in directory_pages(alone, "id")["lpks/cakupan.md"]
+
+
+# --- location: here, a partner elsewhere, unknown (issue 9 §5) ------------------------------
+
+PLACED = [
+    row("here", "36.73.04.1002", nama="Di kota"),
+    row("partner", nama="Mitra", lokasi="luar_kota"),
+    row("nowhere", nama="Entah"),
+]
+
+
+def with_location(catalog, **location):
+    """The real catalogue with the lpks directory's `location:` declaration replaced."""
+    from dataclasses import replace
+
+    lpks = catalog["lpks"]
+    spec = dict(lpks.metadata["directory"], location=location)
+    return with_dataset(catalog, replace(lpks, metadata=dict(lpks.metadata, directory=spec)))
+
+
+def test_a_partner_elsewhere_is_never_placed_in_a_kecamatan(catalog):
+    d = directory.build(with_registry(catalog, PLACED))
+    places = {i.id: (i.place, i.kecamatan_key) for i in d.institutions}
+    assert places == {"here": ("here", "36.73.04"), "partner": ("elsewhere", "di_luar"),
+                      "nowhere": ("unknown", directory.UNKNOWN)}
+    assert [(where, list(groups)) for where, groups in directory.located(d.institutions)] == [
+        ("here", ["36.73.04"]), ("elsewhere", ["elsewhere"]), ("unknown", ["unknown"])]
+    # the kecamatan facet no longer lumps the partner into "unknown"
+    assert directory.option_counts(d.institutions)["kecamatan"] == Counter(
+        {"36.73.04": 1, "di_luar": 1, directory.UNKNOWN: 1})
+    assert [c.institutions for c in directory.coverage(d) if c.institutions] == [1]
+
+
+def test_the_gate_checks_the_location_declaration_against_the_schema(catalog):
+    problems = directory.check(with_location(catalog, column="lokasi", here="kota",
+                                             elsewhere=["luar_kota"]))
+    assert sorted((p.code, p.params.get("code")) for p in problems) == [
+        ("directory_location_code", "kota"),
+        ("directory_location_undeclared", "kota_serang"),
+        ("directory_location_undeclared", "tidak_diketahui")]
+    missing = directory.check(with_location(catalog, column="tempat", here="kota_serang"))
+    assert [(p.code, p.params) for p in missing] == [
+        ("directory_column_unknown", {"column": "tempat"})]
+
+
+def test_the_gate_refuses_an_area_code_on_a_row_that_is_not_here(catalog):
+    rows = PLACED + [row("odd", "36.73.04.1001", lokasi="luar_kota")]
+    problems = directory.check(with_registry(catalog, rows))
+    assert [(p.code, p.row, p.column, p.file) for p in problems] == [
+        ("directory_location_area", 5, "kelurahan_kode", "datasets/lpks/lpks.csv")]
+    assert directory.build(with_registry(catalog, rows)) is None
+
+
+def test_location_messages_exist_in_both_languages():
+    from opendata import i18n
+
+    with project.load(ROOT).activate():
+        for code in ("here", "code", "undeclared", "area"):
+            for kind in ("problem", "action"):
+                assert {lang: bool(i18n.t(f"{kind}.directory_location_{code}", lang,
+                                          column="c", code="k")) for lang in LANGUAGES} == {
+                    "id": True, "en": True}
+
+
+def test_directory_page_shows_three_places_with_their_counts(catalog):
+    site = site_for(with_registry(catalog, PLACED + [row("here2", "36.73.05.1002")]))
+    text = directory_pages(site, "id")["lpks/index.md"]
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2>(.*?)</h2>", text)]
+    assert heads[:3] == ["Di Kota Serang (2)", "Mitra di luar Kota Serang (1)",
+                         "Lokasi tidak diketahui (1) — mungkin di kecamatan ini"]
+    assert "Menurut sumber: 2 di Kota Serang, 1 mitra di luar Kota Serang, 1 lokasinya" in text
+    kecamatan_page = directory_pages(site, "id")["wilayah/curug.md"]
+    assert "lpks-nowhere" in kecamatan_page and "lpks-partner" not in kecamatan_page

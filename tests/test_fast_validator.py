@@ -18,12 +18,13 @@ import yaml
 from opendata.catalog import load_catalog
 from opendata.validate import fast_csv, fast_structure, report, tables
 from opendata.validate.fast import check_table, foreign_key_problems, list_reference_problems
+from opendata.validate.fast_errors import OwnRules
 
 from support import ROOT
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 OWN = {"number_underscore", "number_digits", "number_nan", "number_infinite", "number_too_large",
-       "required_spaces", "control_character", "personal_id"}
+       "required_spaces", "control_character", "personal_id", "cell_too_long", "count_not_whole"}
 
 
 # --- running both validators over a catalogue ------------------------------------------------
@@ -571,6 +572,45 @@ def test_personal_id_message_says_what_to_do():
     assert report.message(problem, "id") and report.action(problem, "id")
 
 
+COUNTED = {"fields": [{"name": "n", "type": "number"}, {"name": "satuan", "type": "string"}]}
+PEOPLE = OwnRules.of({"counts": [{"column": "n", "when": {"satuan": "orang"}}]})
+
+
+def counted(data: str, rules: OwnRules = PEOPLE) -> list[tuple]:
+    check = check_table(data.encode(), COUNTED, file="t.csv", name="t", rules=rules)
+    return [(p.row, p.column, p.code, p.params.get("cell")) for p in check.problems]
+
+
+def test_a_count_of_people_with_a_thousands_dot_is_refused_not_read_as_a_fraction():
+    """7.030 people is 7030 written with a thousands dot, which a number column reads as
+    7.03: in the rows that count people only digits pass; a percentage keeps its decimals."""
+    data = "n,satuan\n7.030,orang\n7030,orang\n7.03,persen\n1e3,orang\n12.5,orang\n,orang\n0,orang\n"
+    assert counted(data) == [(2, "n", "count_not_whole", "7.030"),
+                             (5, "n", "count_not_whole", "1e3"),
+                             (6, "n", "count_not_whole", "12.5")]
+    assert counted(data, OwnRules()) == []
+    everywhere = OwnRules.of({"counts": [{"column": "n"}]})
+    assert [row for row, *_ in counted(data, everywhere)] == [2, 4, 5, 6]
+
+
+def test_count_message_says_how_to_write_it():
+    [problem] = check_table(b"n,satuan\n7.030,orang\n", COUNTED, file="t.csv", name="t",
+                            rules=PEOPLE).problems
+    assert "satuan = orang" in report.message(problem, "en")
+    assert "7030" in report.action(problem, "id") and "7030" in report.action(problem, "en")
+
+
+def test_a_cell_longer_than_its_limit_is_refused_and_the_limit_can_be_raised():
+    data = f'id,catatan,n\na,"{"x" * 2001}",1\nb,"{"y" * 2000}",1\n'
+    assert own(data, TEXT) == [(2, "catatan", "cell_too_long")]
+    check = check_table(data.encode(), TEXT, file="t.csv", name="t",
+                        rules=OwnRules.of({"limits": {"cell": 5000}}))
+    assert check.problems == []
+    [problem] = check_table(data.encode(), TEXT, file="t.csv", name="t").problems
+    assert problem.params == {"length": 2001, "limit": 2000}
+    assert "limits.cell" in report.action(problem, "en")
+
+
 def test_formula_cells_and_list_references_match_the_existing_checks(tmp_path):
     root = tmp_path / "root"
     shutil.copytree(BROKEN, root)
@@ -703,6 +743,10 @@ def test_every_problem_of_the_fast_path_reads_in_both_languages():
                         file="t.csv", name="t").problems
     found += check_table(b'id,catatan,n\n" ",3673011203900001,1\n=1,a\x1bb,2\n', TEXT,
                          file="t.csv", name="t").problems
+    found += check_table(f"id,catatan,n\na,{'x' * 2001},1\n".encode(), TEXT, file="t.csv",
+                         name="t").problems
+    found += check_table(b"n,satuan\n7.030,orang\n", COUNTED, file="t.csv", name="t",
+                         rules=PEOPLE).problems
     rows = python_records(LPKS_CSV)
     reordered, extra = io.StringIO(), io.StringIO()
     csv.writer(reordered).writerows([[r[1], r[0], *r[2:]] for r in rows])

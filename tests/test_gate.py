@@ -188,6 +188,19 @@ def test_valid_catalog_is_the_gate(project_copy):
 
 # --- the archive of released files ----------------------------------------------------------
 
+def test_a_count_of_people_with_a_thousands_dot_is_named_by_row_and_column(project_copy):
+    """indikator's metadata declares nilai a count where satuan = orang: 7.030.000 written as
+    "7030.000" (a stray thousands dot) would have passed as 7030 people."""
+    replace_cell(project_copy, "indikator", ",7030000,orang,", ",7030.000,orang,")
+    edit_metadata(project_copy, "indikator", lambda m: m["counts"].append({"column": "jumlah"}))
+    problems = validate(load_catalog(project_copy))
+    assert {(p.file, p.row, p.column, p.code) for p in problems} == {
+        ("datasets/indikator/indikator.csv", 2, "nilai", "count_not_whole"),
+        (META.format("indikator"), None, "counts", "counts_column_unknown"),
+        ("datasets/indikator/indikator.csv", None, None, "release_changed"),   # released rows
+    }
+
+
 def test_saving_a_released_csv_again_from_excel_is_not_a_change(committed_copy, tmp_path):
     """A BOM, CRLF line ends and quotes everywhere, as Excel writes them: the same rows."""
     project_copy = committed_copy

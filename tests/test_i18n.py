@@ -84,7 +84,7 @@ def visible_text(page: Path) -> str:
     language (the language switch names English in English) and without data tables."""
     text = page.read_text(encoding="utf-8")
     text = re.sub(r"<(script|style|head)\b.*?</\1>", " ", text, flags=re.S)
-    text = re.sub(r'<(a|p|span)\b[^>]*\blang="[a-z]+"[^>]*>.*?</\1>', " ", text, flags=re.S)
+    text = re.sub(r'<(a|p|span|small|td|q)\b[^>]*\blang="[a-z]+"[^>]*>.*?</\1>', " ", text, flags=re.S)
     text = re.sub(r'<a\b[^>]*\brel="license"[^>]*>.*?</a>', " ", text, flags=re.S)  # a name
     text = re.sub(r'<table class="od-table od-(preview|rows|data)">.*?</table>', " ", text, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", text))

@@ -12,10 +12,10 @@ import subprocess
 
 import pytest
 
-from opendata import project, releases
+from opendata import diffs, project, releases
 from opendata.catalog import load_catalog
+from opendata.diffs import Change
 from opendata.problems import BuildError
-from opendata.releases import Change
 from opendata.validate import report, validate
 
 from gitrepo import DATES, MESSAGE_2, build, clone, git
@@ -70,7 +70,7 @@ def test_release_dates_come_from_git_and_commit_messages_are_never_published(rel
 
 def test_the_difference_lists_exactly_the_rows_that_changed(release_repo):
     found = releases.collect(load_catalog(release_repo.root))
-    log = releases.changelog(found["indikator"])
+    log = diffs.changelog(found["indikator"])
     assert [r.version for r, _ in log] == release_repo.versions["indikator"]
     assert log[0][1] is None
     diff = log[1][1]
@@ -80,7 +80,7 @@ def test_the_difference_lists_exactly_the_rows_that_changed(release_repo):
     assert [r["id"] for r in diff.removed] == [edited["removed"]]
     key, column, old, new = edited["changed"]
     assert diff.changed == (Change((key,), ((column, old, new),)),)
-    bidang = releases.changelog(found["bidang"])[1][1]
+    bidang = diffs.changelog(found["bidang"])[1][1]
     key, column, old, new = release_repo.edited["bidang"]["changed"]
     assert (bidang.added, bidang.removed) == ((), ())
     assert bidang.changed == (Change((key,), ((column, old, new),)),)
@@ -91,7 +91,7 @@ def test_rows_without_a_usable_key_are_compared_whole(release_repo):
     found = releases.collect(load_catalog(release_repo.root))
     old, new = found["indikator"][0].dataset, found["indikator"][1].dataset
     keyless = lambda d: type(d)(**{**d.__dict__, "schema": {**d.schema, "primaryKey": []}})  # noqa: E731
-    diff = releases.diff(keyless(old), keyless(new))
+    diff = diffs.diff(keyless(old), keyless(new))
     edited = release_repo.edited["indikator"]
     assert diff.key == () and diff.changed == ()
     assert sorted(r["id"] for r in diff.added) == sorted([edited["added"], edited["changed"][0]])

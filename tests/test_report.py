@@ -47,6 +47,15 @@ def with_cell(root: Path, cell: str) -> Path:
     return root
 
 
+def test_a_site_without_a_description_is_named_in_site_yml(broken, opendata):
+    """The site's description (and the copyright line, which falls back to it) is site.yml's
+    text: its absence is one problem per language there, not in the package's messages."""
+    (broken / "site.yml").unlink()
+    records = json.loads(opendata("validate", "--root", str(broken), "--json")[1])
+    missing = [(r["file"], r["column"], r["code"]) for r in records if r["code"] == "translation_missing"]
+    assert missing == [("site.yml", "description", "translation_missing")] * 2
+
+
 # --- one line per problem --------------------------------------------------------------------
 
 def test_a_path_longer_than_any_column_stays_on_one_line():

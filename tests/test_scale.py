@@ -13,7 +13,7 @@ import re
 import pytest
 
 from opendata import changes, paths, pipeline, project
-from opendata.releases import Change, Diff
+from opendata.diffs import Change, Diff
 from opendata.validate import rows
 
 from gitrepo import read_rows, write_rows

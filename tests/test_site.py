@@ -544,6 +544,7 @@ def test_preview_is_short_says_so_and_stays_out_of_the_search_index(built_site):
 
 def test_every_row_of_every_latest_version_has_a_permanent_address(built_site):
     from opendata import permalinks
+    from opendata.pages import PREVIEW_ROWS
 
     for name in NAMES:
         page = built_site / "data" / name / version(name) / "baris" / "index.html"
@@ -553,7 +554,7 @@ def test_every_row_of_every_latest_version_has_a_permanent_address(built_site):
             key = row[next(iter(row))] if name != "indikator" else row["id"]
             anchor = "baris-" + re.sub(r"[^A-Za-z0-9_.-]", "-", key)
             assert f'<tr id="{anchor}">' in text, (name, anchor)
-            if number < 50:                                   # the preview links to it
+            if number < PREVIEW_ROWS:                         # the preview links to it
                 assert f'href="../../data/{name}/{version(name)}/baris/#{anchor}"' in dataset_page
         assert len(read_csv(name)) <= permalinks.ROWS_PER_PAGE
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from opendata import cli, releases, summary
+from opendata import cli, diffs, summary
 from opendata.problems import Problem
 
 from gitrepo import (
@@ -156,7 +156,7 @@ def test_markdown_cells_are_escaped():
 
 def test_tables_are_capped_per_dataset_and_in_all():
     rows = tuple({"id": f"r{i}", "nilai": str(i)} for i in range(500))
-    big = releases.Diff(key=("id",), added=rows, removed=(), changed=())
+    big = diffs.Diff(key=("id",), added=rows, removed=(), changed=())
     found = [summary.Change(f"data_{n}", None, None, big) for n in range(10)]
     out = summary.markdown(found, [], "main", "en", dataset_count=10)
     tables = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line

@@ -46,7 +46,14 @@
     Promise.all([loadBundle(absolute(button.getAttribute("data-od-bundle"))),
                  loadSpec(absolute(spec))])
       .then(function (done) {
-        return window.vegaEmbed(target, done[1], { actions: false, renderer: "svg" });
+        // Under the site's Content-Security-Policy (no 'unsafe-eval', no inline <style>):
+        // `ast: true` makes vega-embed run Vega's expression interpreter (in the bundle)
+        // instead of compiling expressions with Function(); its default styles and the
+        // tooltip's would be injected as <style> elements, so site.css carries them.
+        return window.vegaEmbed(target, done[1], {
+          actions: false, renderer: "svg", ast: true, defaultStyle: false,
+          tooltip: { disableDefaultStyle: true }
+        });
       })
       .then(function () {
         target.hidden = false;

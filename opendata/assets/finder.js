@@ -41,7 +41,7 @@
     var items = Array.prototype.map.call(root.querySelectorAll("[data-od-row]"), function (el, i) {
       var d = el.dataset;
       return { el: el, i: i, home: el.parentNode, kecamatan: d.kecamatan, kelurahan: d.kelurahan,
-        bidang: d.bidang.split(" "), akreditasi: d.akreditasi, text: norm(el.textContent),
+        place: d.place, bidang: d.bidang.split(" "), akreditasi: d.akreditasi, text: norm(el.textContent),
         at: d.lat ? [parseFloat(d.lat), parseFloat(d.lon)] : null, km: null,
         distance: el.querySelector("[data-od-distance]") };
     });
@@ -57,9 +57,17 @@
       return code ? form.elements.kelurahan.querySelector('option[value="' + CSS.escape(code) + '"]') : null;
     }
 
+    // a kecamatan of the area (not the "unknown" or "outside" choice of the same select)
+    function isArea(code) { return !!code && code !== t.unknown && code !== t.outside; }
+
+    // In a chosen kecamatan: its institutions, and those whose kecamatan is not known (they
+    // may be there); never a partner elsewhere, whose kecamatan value is t.outside.
+    function inKecamatan(item, code) {
+      return !code || item.kecamatan === code || (isArea(code) && item.kecamatan === t.unknown);
+    }
+
     function matches(item, v, scope, terms) {
-      return (!v.kecamatan || item.kecamatan === v.kecamatan) &&
-        (!scope || item.kecamatan === scope) &&
+      return inKecamatan(item, v.kecamatan) && inKecamatan(item, scope) &&
         (!v.bidang || item.bidang.indexOf(v.bidang) >= 0) &&
         (!v.akreditasi || item.akreditasi === v.akreditasi) &&
         terms.every(function (term) { return item.text.indexOf(term) >= 0; });
@@ -69,28 +77,36 @@
       rows.forEach(function (item) { list.appendChild(item.el); });
     }
 
-    function arrange(mode, shown, kelurahan) {
-      var sorted = $("[data-od-sorted]"), first = [], rest = [];
+    function arrange(mode, shown, kelurahan, chosen) {
+      var sorted = $("[data-od-sorted]"), first = [], rest = [], maybe = [];
       if (mode === "groups") {
         if (state.arranged !== "groups") items.forEach(function (item) { item.home.appendChild(item.el); });
         root.querySelectorAll("[data-od-group]").forEach(function (group) {
-          group.hidden = !group.querySelector("[data-od-row]:not([hidden])");
+          var count = group.querySelectorAll("[data-od-row]:not([hidden])").length;
+          var label = group.firstElementChild.querySelector("[data-od-group-count]");
+          if (label) label.textContent = number.format(count);
+          group.hidden = !count;
         });
       } else if (mode === "near") {
         shown.forEach(function (item) { (item.km === null ? rest : first).push(item); });
         first.sort(function (a, b) { return a.km - b.km || a.i - b.i; });
       } else {
         shown.forEach(function (item) {
-          (item.kelurahan === kelurahan.value ? first : rest).push(item);
+          (item.kelurahan === kelurahan.value ? first : item.kecamatan === t.unknown ? maybe : rest).push(item);
         });
       }
+      root.querySelectorAll("[data-od-maybe]").forEach(function (note) { note.hidden = !isArea(chosen); });
+      $("[data-od-none-here]").hidden = mode !== "groups" || !isArea(chosen) ||
+        shown.some(function (item) { return item.kecamatan === chosen; });
       sorted.hidden = mode === "groups";
       $("[data-od-groups]").hidden = mode !== "groups";
       $("[data-od-jump]").hidden = mode !== "groups" || shown.length < items.length;
       if (mode !== "groups") {
         var hidden = items.filter(function (item) { return item.el.hidden; });
         place($("[data-od-first]"), first);
+        place($("[data-od-maybe-list]"), maybe);
         place($("[data-od-rest]"), rest.concat(hidden));
+        $("[data-od-maybe-title]").hidden = !maybe.length;
         var names = kelurahan ? { name: kelurahan.dataset.name } : {};
         $("[data-od-first-title]").textContent = fill(mode === "near" ? t.tFirstNear : t.tFirstKelurahan, names);
         $("[data-od-rest-title]").textContent = fill(mode === "near" ? t.tRestNear : t.tRestKelurahan,
@@ -111,7 +127,7 @@
         if (item.el.hidden === show) item.el.hidden = !show;
         if (show) shown.push(item);
       });
-      arrange(state.here ? "near" : kelurahan ? "kelurahan" : "groups", shown, kelurahan);
+      arrange(state.here ? "near" : kelurahan ? "kelurahan" : "groups", shown, kelurahan, scope || v.kecamatan);
       var counts = { shown: number.format(shown.length), total: number.format(items.length) };
       $("[data-od-count]").textContent = state.here ? fill(plural(t.tLocated, shown.length), counts)
         : fill(shown.length === items.length ? plural(t.tAll, items.length)

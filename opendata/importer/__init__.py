@@ -6,7 +6,7 @@
 The file is read as it is (`read`), each cell typed by the dataset's Table Schema (`cells`),
 and the result is the canonical CSV (UTF-8 without BOM, LF, commas, the schema's column
 order). Before anything is written, the change is printed row by row by primary key (added,
-removed, changed cells: `releases.diff`), and the officer confirms it (or passes `--yes`).
+removed, changed cells: `diffs.diff`), and the officer confirms it (or passes `--yes`).
 Anything that cannot be read without guessing is refused, with file, row and column; then
 nothing is written.
 
@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import i18n, releases
+from .. import diffs, i18n
 from ..catalog import Dataset, load_dataset
 from ..problems import Problem
 from ..project import Project
@@ -47,7 +47,7 @@ class Prepared:
     problems: tuple[Problem, ...]
     target: Path                     # the dataset's CSV
     data: bytes | None = None        # the canonical CSV to write (None when refused)
-    diff: releases.Diff | None = None
+    diff: diffs.Diff | None = None
     unchanged: bool = False          # the bytes are already the dataset's
 
 
@@ -134,7 +134,7 @@ def prepare(project: Project, name: str, path: Path, options: Options = Options(
     current = _current(project, name, schema)
     table = _table(current, fields, schema, rows)
     data = table.canonical_csv()
-    diff = releases.diff(current, dataclasses.replace(current, table=table))
+    diff = diffs.diff(current, dataclasses.replace(current, table=table))
     return Prepared((), target, data, diff, unchanged=data == current.csv_bytes)
 
 
@@ -206,7 +206,7 @@ def problem_lines(problems, choice: str) -> list[str]:
 def change_lines(prepared: Prepared, choice: str) -> list[str]:
     diff = prepared.diff
     both = lambda key, **params: " / ".join(i18n.t(key, lang, **params) for lang in languages(choice))  # noqa: E731
-    lines = [" / ".join(releases.diff_summary(diff, lang) for lang in languages(choice))]
+    lines = [" / ".join(diffs.diff_summary(diff, lang) for lang in languages(choice))]
     for column in diff.columns_added:
         lines.append(f"  + {both('import.column')} {column}")
     for column in diff.columns_removed:
@@ -222,7 +222,7 @@ def change_lines(prepared: Prepared, choice: str) -> list[str]:
     return lines
 
 
-def _row_text(diff: releases.Diff, row: dict) -> str:
+def _row_text(diff: diffs.Diff, row: dict) -> str:
     return diff.key_of(row) if diff.key else " | ".join(row.values())
 
 

@@ -38,7 +38,37 @@ def validate_descriptors(catalog: Catalog) -> list[Problem]:
 def dataset_problems(dataset: Dataset) -> list[Problem]:
     """The rules of one dataset's metadata and schema."""
     return (_metadata_problems(dataset) + _schema_problems(dataset) + _column_problems(dataset)
-            + _code_problems(dataset) + _temporal_problems(dataset) + _date_problems(dataset))
+            + _code_problems(dataset) + _temporal_problems(dataset) + _date_problems(dataset)
+            + _count_problems(dataset)
+            + control_problems(dataset.metadata, dataset.metadata_file)
+            + control_problems(dataset.schema, dataset.schema_file))
+
+
+# C0 controls but tab, line feed and carriage return, DEL, C1 controls: no reader sees them,
+# a terminal obeys them, and XML cannot hold them (vl-convert aborted the whole process on a
+# NUL in a chart title: no message, no traceback, no site)
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_problems(value, file: str) -> list[Problem]:
+    """A problem for every text (or key) of a descriptor that holds a control character."""
+    problems, stack = [], [((), value)]
+    while stack:
+        where, item = stack.pop()
+        children = (item.items() if isinstance(item, dict)
+                    else enumerate(item) if isinstance(item, list) else ())
+        for key, child in children:
+            stack.append(((*where, key), child))
+        texts = [item] if isinstance(item, str) else [k for k in item if isinstance(k, str)] \
+            if isinstance(item, dict) else []
+        for text in texts:
+            found = CONTROL.search(text)
+            if found:
+                path = "/".join(str(part) for part in where)
+                problems.append(Problem(file=file, code="text_control_character",
+                                        column=CONTROL.sub("?", path)[:80] or None,
+                                        params={"char": f"U+{ord(found.group()):04X}"}))
+    return sorted(problems, key=Problem.sort_key)
 
 
 def _date_problems(dataset: Dataset) -> list[Problem]:
@@ -58,15 +88,30 @@ def _mapping(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+FROM_CONFIG = {"site.name": "name", "site.description": "description", "site.copyright": "copyright"}
+
+
+def _missing(active: project.Project, key: str, lang: str) -> Problem:
+    """A text with no translation, named where it is written: site.yml for the site's name,
+    description and copyright line, else the site's messages.yml or the package's."""
+    params = {"key": key, "lang": lang, "language": lang}
+    if key in FROM_CONFIG:
+        return Problem(file=project.CONFIG_FILE, code="translation_missing",
+                       column=FROM_CONFIG[key], params=params)
+    return Problem(file=active.relative(active.messages_file) if key in active.messages
+                   else "opendata/messages.yml", code="translation_missing", column=key,
+                   params=params)
+
+
 def _catalogue_problems(catalog: Catalog) -> list[Problem]:
     active = catalog.project
     own = active.messages
     return [
-        Problem(file=active.relative(active.messages_file) if key in own else "opendata/messages.yml",
-                code="translation_missing", column=key,
-                params={"key": key, "lang": lang, "language": lang})
-        for key, lang in i18n.missing_translations(active.config.languages)
-    ]
+        _missing(active, key, lang) for key, lang in i18n.missing_translations(active.config.languages)
+        # the copyright line falls back to the description: one problem, not two
+        if not (key == "site.copyright" and not (active.config.copyright or {}).get(lang))
+    ] + control_problems(active.config.raw, project.CONFIG_FILE) + control_problems(
+        own, project.MESSAGES_FILE)
 
 
 def _metadata_problems(dataset: Dataset) -> list[Problem]:
@@ -115,6 +160,17 @@ def _column_problems(dataset: Dataset) -> list[Problem]:
             problems.append(Problem(file=dataset.metadata_file, code="column_unknown",
                                     column=str(column)[:80], params={"column": str(column)[:80]}))
     return problems
+
+
+def _count_problems(dataset: Dataset) -> list[Problem]:
+    """`counts` names columns of the CSV (its shape is the JSON Schema's to check)."""
+    counts = dataset.metadata.get("counts")
+    named = [(c.get("column"), list(c.get("when") or {}) if isinstance(c.get("when"), dict) else [])
+             for c in counts if isinstance(c, dict)] if isinstance(counts, list) else []
+    return [Problem(file=dataset.metadata_file, code="counts_column_unknown", column="counts",
+                    params={"column": str(name)[:80]})
+            for column, when in named for name in [column, *when]
+            if isinstance(name, str) and name not in dataset.header]
 
 
 def _code_problems(dataset: Dataset) -> list[Problem]:

@@ -84,7 +84,7 @@ from . import fast_errors as errors
 from . import fast_keys as keys_
 from .fast_cells import pick
 from .fast_csv import Kept, Reader, Source
-from .fast_errors import Where
+from .fast_errors import OwnRules, Where
 from .fast_fallback import with_frictionless
 from .fast_rows import check_batch
 from .fast_structure import Facts, Head, read_head, scan, unterminated
@@ -117,8 +117,8 @@ class TableCheck:
 
 
 def check_table(data, schema: dict, *, file: str, name: str, checks=(), keep: bool = True,
-                keys=()) -> TableCheck:
-    where, source = Where(file, name), Source(data)
+                keys=(), rules: OwnRules | None = None) -> TableCheck:
+    where, source = Where(file, name, rules or OwnRules()), Source(data)
     if malformed(schema):  # as tables.py: the schema's own check reports it
         return TableCheck(file, name, [])
     fields = specs(schema)

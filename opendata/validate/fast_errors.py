@@ -26,12 +26,40 @@ TEMPLATES = {
 }
 
 
+CELL_LIMIT = 2_000   # characters in one cell, unless the metadata's `limits.cell` says more
+
+
+@dataclass(frozen=True)
+class OwnRules:
+    """What the dataset's metadata adds to its own rules: the longest cell (`limits.cell`),
+    and the columns that count (`counts`: whole numbers, at least in the rows named)."""
+
+    cell: int = CELL_LIMIT
+    counts: tuple = ()
+
+    @classmethod
+    def of(cls, metadata) -> OwnRules:
+        """From metadata the descriptors' check read already; anything malformed is left to
+        that check's problem (its JSON Schema), never raised here."""
+        metadata = metadata if isinstance(metadata, dict) else {}
+        limits = metadata.get("limits") if isinstance(metadata.get("limits"), dict) else {}
+        cell = limits.get("cell")
+        counts = tuple(
+            (c["column"], tuple(sorted((str(k), str(v)) for k, v in (c.get("when") or {}).items())))
+            for c in metadata.get("counts") or () if isinstance(c, dict)
+            and isinstance(c.get("column"), str) and isinstance(c.get("when") or {}, dict))
+        return cls(cell if isinstance(cell, int) and not isinstance(cell, bool) and cell > 0
+                   else CELL_LIMIT, counts)
+
+
 @dataclass(frozen=True)
 class Where:
-    """The table a problem is in: its CSV file (as maintainers name it) and dataset name."""
+    """The table a problem is in: its CSV file (as maintainers name it) and dataset name; and
+    the rules its metadata adds."""
 
     file: str
     name: str
+    rules: OwnRules = OwnRules()
 
     def problem(self, kind: str, row: int, column, cell: str, note: str = "", *, code=None,
                 field: str = "", number: int = 0, **params) -> Problem:

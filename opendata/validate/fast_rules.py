@@ -36,6 +36,7 @@ def cell_rules(where: Where, specs: list[Spec], raw: pa.RecordBatch, rows: list[
     found = []
     for spec in specs:
         column = raw.column(spec.name)
+        found += _too_long(where, spec, column, rows)
         if facts.controls:
             found += _controls(where, spec, column, rows)
         found += _numbers(where, spec, parsed[spec.name], column, rows)
@@ -45,7 +46,38 @@ def cell_rules(where: Where, specs: list[Spec], raw: pa.RecordBatch, rows: list[
                 found += _personal_ids(where, spec, column, rows)
             if spec.required:
                 found += _only_spaces(where, spec, column, rows, parsed[spec.name])
+    names = {spec.name: spec for spec in specs}
+    for column, when in where.rules.counts:
+        if column in names and all(key in names for key, _ in when):
+            found += _counts(where, names[column], raw, when, rows)
     return found
+
+
+def _too_long(where, spec, column, rows):
+    """A cell longer than the dataset's limit (a pasted document, not a value): it would be
+    printed on every page that shows the row, in the search index and in every download."""
+    limit = where.rules.cell
+    long = pc.greater(pc.utf8_length(column), limit)
+    return [own(where, "cell_too_long", rows[i], spec.name, spec.number,
+                params={"length": len(text), "limit": limit})
+            for i, text in _hits(column, long)]
+
+
+WHOLE = r"^[0-9]+$"
+
+
+def _counts(where, spec, raw: pa.RecordBatch, when: tuple, rows):
+    """A count (of people, of institutions) is written as a whole number, digits only:
+    `7.030` in a count of people is 7,030 written with a thousands dot, which a number column
+    reads as 7.03. `when` names the rows that count ({satuan: orang}); none: every row."""
+    column = raw.column(spec.name)
+    counted = pc.and_(pc.not_equal(column, ""), pc.invert(pc.match_substring_regex(column, WHOLE)))
+    for key, value in when:
+        counted = pc.and_(counted, pc.equal(raw.column(key), value))
+    shown = ", ".join(f"{key} = {value}" for key, value in when)
+    return [own(where, "count_not_whole", rows[i], spec.name, spec.number,
+                params={"cell": text[:40], "when": shown or spec.name})
+            for i, text in _hits(column, counted)]
 
 
 def _hits(column: pa.Array, candidates: pa.BooleanArray) -> list[tuple[int, str]]:

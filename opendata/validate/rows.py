@@ -16,6 +16,7 @@ from ..catalog import Catalog, Dataset
 from ..problems import Problem
 from . import tables
 from .fast import check_table, foreign_key_problems, list_reference_problems
+from .fast_errors import OwnRules
 
 PARALLEL_BYTES = 20_000_000   # below this, a process costs more than it saves
 
@@ -45,7 +46,7 @@ def validate_tables(catalog: Catalog, resolve: bool = True, workers: int | None 
     large enough to pay for the processes; 1: here)."""
     readable = [d for d in catalog.datasets if tables._schema_ok(d)]
     jobs = [(d.csv_bytes, d.schema, d.csv_file, d.name, d.metadata.get("checks") or [],
-             referenced(catalog, d.name)) for d in readable]
+             referenced(catalog, d.name), OwnRules.of(d.metadata)) for d in readable]
     checked = dict(zip((d.name for d in readable), _run(jobs, workers), strict=True))
     problems: list[Problem] = []
     for dataset in readable:
@@ -65,8 +66,9 @@ def validate_tables(catalog: Catalog, resolve: bool = True, workers: int | None 
 
 
 def _check(job):
-    data, schema, file, name, checks, keys = job
-    return check_table(data, schema, file=file, name=name, checks=checks, keep=False, keys=keys)
+    data, schema, file, name, checks, keys, rules = job
+    return check_table(data, schema, file=file, name=name, checks=checks, keep=False, keys=keys,
+                       rules=rules)
 
 
 def _run(jobs: list, workers: int | None = None) -> list:
