@@ -248,10 +248,9 @@ def protect_tree(folder: Path, trusted: Trusted) -> int:
         name = file.relative_to(folder).as_posix()[:120]
         try:
             text = file.read_bytes().decode("utf-8")
-            # a page is what it was: its policy too (the build cache; the templates that say
-            # what is trusted are in the cache's environment)
-            file.write_bytes(cache.memo("csp", name, text, lambda t=text: protect(t, trusted)
-                                        ).encode("utf-8"))
+            # the same page and the same trusted code: the same policy (the build cache)
+            file.write_bytes(cache.memo("csp", name, (text, trusted),
+                                        lambda t=text: protect(t, trusted)).encode("utf-8"))
             count += 1
         except Injected as error:
             refused.append(Problem(file=name, code="page_injected",
