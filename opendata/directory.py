@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from . import cache, paths, placement
+from . import paths, placement
 from .catalog import Catalog, Dataset
 from .figures import Source, source_of
 from .problems import Problem
@@ -346,6 +346,3 @@ def check(catalog: Catalog) -> list[Problem]:
         problems.append(Problem(code="directory_areas_unknown",
                                 params={"dataset": str(labels.get("dataset"))[:80]}, **where))
     return problems
-
-
-cache.register(Directory, cache.by_fields())   # its set of covered areas, in a fixed order

@@ -88,8 +88,10 @@ class Site:
                 and (c.home or not home)]
 
 
-# a page that shows the whole site is rebuilt when anything in it changed
+# a page that shows the whole site is rebuilt when anything in it changed; the directory's
+# set of covered areas is hashed in a fixed order
 cache.register(Site, cache.by_fields())
+cache.register(Directory, cache.by_fields())
 
 
 def card_site(site: Site) -> dict:
