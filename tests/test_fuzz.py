@@ -214,6 +214,7 @@ def release_and_chart_files(root: Path, result) -> dict[str, bytes]:
         return {**publication.static(published), **charts.static(rendered)}
 
 
+@pytest.mark.build     # renders charts for every example: the full tier, not the fast one
 @given(st.one_of(table(), table(text=mostly_valid_text, hostile=False)),
        st.one_of(metadata_texts(), metadata_texts(text=mostly_valid_text)))
 def test_validate_refuses_or_the_release_files_are_safe(data, texts):

@@ -139,6 +139,7 @@ def test_every_bad_historical_release_is_withheld_with_a_warning(hostile_history
     assert published == [v["first"], v["good"]]
 
 
+@pytest.mark.build
 def test_a_withheld_release_writes_nothing_and_says_so(hostile_history, tmp_path):
     root, v = hostile_history
     out = tmp_path / "a" / "b" / "site"
