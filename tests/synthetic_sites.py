@@ -14,15 +14,13 @@ Everything is written with fixed dates and seeds: two calls write the same bytes
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from gitrepo import commit, copy_project, git, set_version
+from gitrepo import commit, copy_project, git, read_rows, set_version, write_rows
 from support import ROOT
 
 TEMPLATE = "indikator"
@@ -80,31 +78,31 @@ def add_clone(root: Path, name: str, seed: int) -> None:
     (folder / "metadata.yml").write_text(text, encoding="utf-8")
     shutil.copyfile(ROOT / "schemas" / f"{TEMPLATE}.schema.json",
                     root / "schemas" / f"{name}.schema.json")
-    header, rows = _read(ROOT / "datasets" / TEMPLATE / f"{TEMPLATE}.csv")
+    header, rows = read_rows(ROOT / "datasets" / TEMPLATE / f"{TEMPLATE}.csv")
     random.Random(seed).shuffle(rows)
     rows = [dict(row, id=f"{row['id']}-{name}") for row in rows]
-    _write(folder / f"{name}.csv", header, rows)
+    write_rows(folder / f"{name}.csv", header, rows)
 
 
 def change_cell(root: Path, name: str, seed: int, value: str) -> None:
     """One cell of one row of the dataset `name` (its `catatan`) set to `value`."""
     path = root / "datasets" / name / f"{name}.csv"
-    header, rows = _read(path)
+    header, rows = read_rows(path)
     rows[seed % len(rows)]["catatan"] = value
-    _write(path, header, rows)
+    write_rows(path, header, rows)
 
 
 def write_big(root: Path, name: str, count: int) -> None:
     """`count` rows of the indikator shape as the next, unreleased version of `name`: every
     one valid, none preferred (`utama: false`), so no chart or figure changes."""
-    header, rows = _read(root / "datasets" / name / f"{name}.csv")
+    header, rows = read_rows(root / "datasets" / name / f"{name}.csv")
     rng = random.Random(count)
     made = []
     for i in range(count - len(rows)):
         model = rows[rng.randrange(len(rows))]
         made.append(dict(model, id=f"sintetis-{i:07d}", utama="false", catatan=f"Baris sintetis {i}",
                          tahun=str(2015 + i % 11), nilai=str(rng.randint(0, 100))))
-    _write(root / "datasets" / name / f"{name}.csv", header, rows + made)
+    write_rows(root / "datasets" / name / f"{name}.csv", header, rows + made)
     size = (root / "datasets" / name / f"{name}.csv").stat().st_size
     if size > 150_000_000:   # past the default limit of a CSV (catalog.MAX_CSV_BYTES): said
         metadata = root / "datasets" / name / "metadata.yml"
@@ -137,19 +135,6 @@ def _next(version: str) -> str:
 def _date(step: int) -> str:
     day = 16 + step
     return f"2024-{1 + day // 28:02d}-{1 + day % 28:02d}T10:00:00+07:00"
-
-
-def _read(path: Path) -> tuple[list[str], list[dict]]:
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
-    return list(reader.fieldnames), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict]) -> None:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_bytes(out.getvalue().encode("utf-8"))
 
 
 def run_git(root: Path, *args: str) -> str:
