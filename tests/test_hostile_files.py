@@ -221,29 +221,17 @@ def metadata_columns(root: Path) -> set:
     return {column for file, _, column, code in found(root) if file == META and code == "metadata_invalid"}
 
 
-def test_codes_as_a_list(root):
-    edit(root, "codes:\n", "codes: [a, b]\nbekas_codes:\n")
-    assert "codes" in metadata_columns(root)
-
-
-def test_a_number_for_a_title(root):
-    edit(root, "\ntitle:\n", "\ntitle: 12\nbekas_title:\n")
-    assert "title" in metadata_columns(root)
-
-
-def test_a_code_label_that_is_a_number(root):
-    edit(root, "    a:\n", "    a: 5\n    bekas_a:\n")
-    assert "codes/jenis/a" in metadata_columns(root)
-
-
-def test_columns_as_a_string(root):
-    edit(root, "columns:\n", "columns: semua\nbekas_columns:\n")
-    assert "columns" in metadata_columns(root)
-
-
-def test_charts_as_a_mapping(root):
-    edit(root, "charts:\n", "charts: {id: x}\nbekas_charts:\n")
-    assert "charts" in metadata_columns(root)
+@pytest.mark.parametrize("old, new, column", [
+    ("codes:\n", "codes: [a, b]\nbekas_codes:\n", "codes"),                 # a list
+    ("\ntitle:\n", "\ntitle: 12\nbekas_title:\n", "title"),                  # a number
+    ("    a:\n", "    a: 5\n    bekas_a:\n", "codes/jenis/a"),            # a number as a label
+    ("columns:\n", "columns: semua\nbekas_columns:\n", "columns"),          # a string
+    ("charts:\n", "charts: {id: x}\nbekas_charts:\n", "charts"),            # a mapping
+], ids=["codes-as-a-list", "a-number-for-a-title", "a-code-label-that-is-a-number",
+        "columns-as-a-string", "charts-as-a-mapping"])
+def test_metadata_of_the_wrong_type_is_named_not_raised(root, old, new, column):
+    edit(root, old, new)
+    assert column in metadata_columns(root)
 
 
 def test_an_unknown_check_type_is_reported_not_raised(root):
