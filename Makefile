@@ -60,8 +60,8 @@ browser: ## install Debian's chromium for the browser tests when it is missing
 test: install-dev browser ## every test, the browser tests included
 	$(PY) -m pytest -q
 
-test-fast: install-dev ## the fast tier: no browser, no full build (under a minute)
-	$(PY) -m pytest -q -m "not browser and not build"
+test-fast: install-dev ## the fast tier: no browser, no full build, nothing slow (under a minute)
+	$(PY) -m pytest -q -m "not browser and not build and not slow"
 
 fuzz: install-dev ## the property-based hostile-input tests with many more examples (slow)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz

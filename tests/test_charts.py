@@ -219,6 +219,7 @@ def svg_texts(svg: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
 
 
+@pytest.mark.slow     # renders both charts in every layout
 @pytest.mark.parametrize("chart_id", [TPT, BARS])
 def test_page_images_leave_the_title_to_the_page(catalog, chart_id):
     """The title is the heading above the image: the page's own images (wide and narrow) do
@@ -234,6 +235,7 @@ def test_page_images_leave_the_title_to_the_page(catalog, chart_id):
         assert title not in rendered.alt and rendered.summary.startswith(title)
 
 
+@pytest.mark.slow     # renders every chart at phone width
 def test_the_narrow_image_is_drawn_at_phone_width_with_no_text_below_12_px(catalog):
     for dataset, chart in charts.declarations(catalog):
         rendered = charts.render_chart(catalog, dataset, chart, "en", SITE_URL)

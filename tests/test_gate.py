@@ -155,6 +155,7 @@ def test_a_withheld_release_writes_nothing_and_says_so(hostile_history, tmp_path
                                       for p in site.rglob("*") if p.suffix in (".csv", ".json"))
 
 
+@pytest.mark.slow
 def test_the_build_cli_reports_withheld_releases_as_warnings_and_succeeds(hostile_history):
     import subprocess
     import sys
@@ -202,6 +203,7 @@ def test_a_count_of_people_with_a_thousands_dot_is_named_by_row_and_column(proje
     }
 
 
+@pytest.mark.slow
 def test_saving_a_released_csv_again_from_excel_is_not_a_change(committed_copy, tmp_path):
     """A BOM, CRLF line ends and quotes everywhere, as Excel writes them: the same rows."""
     project_copy = committed_copy

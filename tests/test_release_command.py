@@ -193,6 +193,7 @@ def test_release_in_the_pull_request_then_build_before_and_after_the_merge(repo,
     assert [(r["version"], r["date"]) for r in api["releases"]][0] == ("1.1.0", "2026-12-05")
 
 
+@pytest.mark.slow
 def test_running_it_again_before_committing_redoes_the_same_release(repo, capsys):
     add_row(repo)
     assert release(repo, *NOTES, "--date", "2026-12-05") == 0
@@ -209,6 +210,7 @@ def test_running_it_again_before_committing_redoes_the_same_release(repo, capsys
     assert cli(repo, "validate").returncode == 1
 
 
+@pytest.mark.slow
 def test_ci_refuses_changed_rows_without_a_version_and_a_version_without_notes(repo):
     """What CI runs (`opendata validate`) exits 1 and names the file to fix."""
     correct_cell(repo)
