@@ -18,9 +18,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from opendata import localserver, pipeline  # noqa: E402
+
+from support import Transfers  # noqa: E402
 
 BUDGET = 100 * 1024
 PAGES = ["dataset/indikator/", "", "en/dataset/program_pelatihan/"]
@@ -32,19 +34,6 @@ def build(out: Path, url: str) -> Path:
     pipeline.build(ROOT, out)
     return out
 
-
-class Transfers:
-    """Every response body, by URL, in the order they arrived."""
-
-    def __init__(self, page):
-        self.bodies: dict[str, bytes] = {}
-        page.on("response", self._record)
-
-    def _record(self, response):
-        try:
-            self.bodies[response.url] = response.body()
-        except Exception:   # redirects and aborted requests have no body
-            self.bodies[response.url] = b""
 
     def mark(self) -> int:
         return len(self.bodies)

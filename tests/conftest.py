@@ -203,6 +203,18 @@ def open_page(browser, server, site_url):
 
 
 @pytest.fixture
+def opendata(capsys):
+    """The command line, in this process: (exit code, stdout, stderr)."""
+    from opendata import cli
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+@pytest.fixture
 def project_copy(tmp_path) -> Path:
     """A copy of the repository's sources (no .venv, no site) to break things in."""
     target = tmp_path / "project"

@@ -56,3 +56,18 @@ def as_next_version(root: Path, name: str) -> None:
     from gitrepo import set_version
 
     set_version(root, name, "99.0.0")
+
+
+class Transfers:
+    """Every response body a Playwright page received, by URL, in the order they arrived
+    (the first-load measures of tests/test_performance.py and bench/chart_page_bytes.py)."""
+
+    def __init__(self, page):
+        self.bodies: dict[str, bytes] = {}
+        page.on("response", self._record)
+
+    def _record(self, response):
+        try:
+            self.bodies[response.url] = response.body()
+        except Exception:   # redirects and aborted requests have no body
+            self.bodies[response.url] = b""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from opendata import add_row, cli, corrections
+from opendata import add_row, corrections
 from opendata.catalog import load_catalog
 from opendata.validate import validate
 
@@ -139,15 +139,6 @@ def site(tmp_path) -> Path:
     for part in ("site.yml", "messages.yml"):
         shutil.copy(ROOT / part, root / part)
     return root
-
-
-@pytest.fixture
-def opendata(capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 EXPECTED_ROW = (

@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from support import Transfers
+
 BUDGET = 100 * 1024       # bytes, gzip (each response compressed at level 6, as a host would)
 LATER = ("search_index.json", "/workers/search.", "/vendor/vega")   # loaded on demand only
 
@@ -94,18 +96,6 @@ def test_every_first_page_load_is_within_100_kb_gzip(loads):
     # the check measures something: a page's own HTML, the theme's bundle and stylesheet
     heaviest = max(totals, key=totals.get)
     assert totals[heaviest] > 50 * 1024 and len(loads[heaviest]) >= 8
-
-
-class Transfers:
-    def __init__(self, page):
-        self.bodies: dict[str, bytes] = {}
-        page.on("response", self._record)
-
-    def _record(self, response):
-        try:
-            self.bodies[response.url] = response.body()
-        except Exception:   # redirects and aborted requests have no body
-            self.bodies[response.url] = b""
 
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "device_scale_factor": 2}

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from opendata import cli
 from opendata.problems import Problem
 from opendata.validate import github, report
 
@@ -19,16 +18,6 @@ from gitrepo import git
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 CSV = "datasets/lembaga/lembaga.csv"
-
-
-@pytest.fixture
-def opendata(capsys):
-    """The command line, in this process: (exit code, stdout, stderr)."""
-    def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 @pytest.fixture

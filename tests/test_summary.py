@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from opendata import cli, diffs, summary
+from opendata import diffs, summary
 from opendata.problems import Problem
 
 from gitrepo import (
@@ -48,15 +48,6 @@ def pull_request(tmp_path_factory):
     set_version(root, "lpks", NEW, released=DATES[1][:10])   # as `opendata release` does
     commit(root, "Usulan: satu LPK ditambah", DATES[1])
     return root, removed
-
-
-@pytest.fixture
-def opendata(capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 def cells(line: str) -> list[str]:
