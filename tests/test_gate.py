@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -204,6 +205,25 @@ def test_a_count_of_people_with_a_thousands_dot_is_named_by_row_and_column(proje
 
 
 @pytest.mark.slow
+def test_a_historical_release_checks_a_key_into_itself_however_it_is_named():
+    """wilayah's kode_induk points into wilayah; a release is checked alone, with that key,
+    whether the schema names its own dataset or leaves the resource empty."""
+    from opendata.validate import check_dataset
+
+    from support import with_rows
+
+    catalog = load_catalog(ROOT)
+    wilayah = catalog.get("wilayah")
+    broken = with_rows(wilayah, [dict(wilayah.rows[1], kode_induk="99")] + list(wilayah.rows[2:]))
+    broken = replace(broken, csv_bytes=broken.table.canonical_csv())
+    for resource in ("", "wilayah"):
+        schema = {**broken.schema, "foreignKeys": [
+            {**fk, "reference": {**fk["reference"], "resource": resource}}
+            for fk in broken.schema["foreignKeys"]]}
+        codes = {p.code for p in check_dataset(catalog, replace(broken, schema=schema))}
+        assert "foreign-key" in codes, resource
+
+
 def test_saving_a_released_csv_again_from_excel_is_not_a_change(committed_copy, tmp_path):
     """A BOM, CRLF line ends and quotes everywhere, as Excel writes them: the same rows."""
     project_copy = committed_copy

@@ -85,17 +85,25 @@ def check_dataset(catalog: Catalog, dataset: Dataset) -> list[Problem]:
     return found + rows.validate_tables(alone, resolve=False)
 
 
+# the metadata keys the table validator reads (rows.py, fast.py, tables.py)
+TABLE_KEYS = {"checks": [], "list_references": [], "counts": [], "limits": {}}
+
+
 def _runnable(catalog: Catalog, problems: list[Problem]) -> Catalog:
-    """The catalogue as the table validator may read it: `checks` the metadata rules refused
-    (an unknown check type, a number where a check belongs) are reported already, and are
-    left out here, because frictionless raises on them instead of reporting."""
-    refused = {p.file for p in problems
-               if p.is_error and p.column and p.column.split("/")[0] == "checks"}
+    """The catalogue as the table validator may read it: a key it reads that the metadata
+    rules refused (an unknown check type, a number where a list reference belongs) is
+    reported already, and is left out here, because the table check would raise on it
+    instead of reporting."""
+    refused: dict[str, set] = {}
+    for p in problems:
+        key = (p.column or "").split("/")[0]
+        if p.is_error and key in TABLE_KEYS:
+            refused.setdefault(p.file, set()).add(key)
     if not refused:
         return catalog
     return replace(catalog, datasets=tuple(
-        replace(d, metadata={**d.metadata, "checks": []}) if d.metadata_file in refused else d
-        for d in catalog.datasets))
+        replace(d, metadata={**d.metadata, **{k: TABLE_KEYS[k] for k in refused[d.metadata_file]}})
+        if d.metadata_file in refused else d for d in catalog.datasets))
 
 
 def _shallow(catalog: Catalog) -> list[Problem]:

@@ -57,9 +57,9 @@ def validate_tables(catalog: Catalog, resolve: bool = True, workers: int | None 
             problems += list_reference_problems(check, dataset.metadata.get("list_references"),
                                                 checked)
         else:
-            own = {**dataset.schema, "foreignKeys": [
+            own = {**dataset.schema, "foreignKeys": [   # keys within the dataset itself
                 fk for fk in dataset.schema.get("foreignKeys") or []
-                if not ((fk.get("reference") or {}).get("resource"))]}
+                if (fk.get("reference") or {}).get("resource") in (None, "", dataset.name)]}
             problems += foreign_key_problems(check, own, {dataset.name: check})
         problems += tables.source_dates(dataset)
     return problems
