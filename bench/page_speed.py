@@ -22,9 +22,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from opendata import localserver, pipeline  # noqa: E402
+
+from support import Transfers  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")   # as tests/conftest.py
 PAGES = {"home": "", "dataset": "dataset/indikator/", "directory": "lpks/",
@@ -70,15 +72,7 @@ def load_once(browser, url: str, cpu: float) -> dict:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
     wire: dict[str, int] = {}
     cdp.on("Network.loadingFinished", lambda e: wire.__setitem__(e["requestId"], e["encodedDataLength"]))
-    bodies: dict[str, bytes] = {}
-
-    def record(response):
-        try:
-            bodies[response.url] = response.body()
-        except Exception:   # redirects and aborted requests have no body
-            bodies[response.url] = b""
-
-    page.on("response", record)
+    bodies = Transfers(page).bodies
     page.goto(url, wait_until="load", timeout=120000)
     page.wait_for_load_state("networkidle", timeout=120000)
     page.wait_for_timeout(500)

@@ -71,3 +71,9 @@ class Transfers:
             self.bodies[response.url] = response.body()
         except Exception:   # redirects and aborted requests have no body
             self.bodies[response.url] = b""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder`, by its path relative to it, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -18,7 +18,7 @@ import pytest
 from opendata import cache, paths, pipeline
 
 from gitrepo import read_rows, set_version, write_rows
-from support import ROOT, csv_path
+from support import ROOT, csv_path, tree
 
 
 def small_project(root: Path) -> Path:
@@ -115,11 +115,6 @@ def test_a_dataset_is_hashed_by_its_content_not_its_place(tmp_path):
 
 
 # --- whole builds ------------------------------------------------------------------------------
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
 
 def same_trees(one: Path, two: Path) -> list[str]:
     """Files that differ or exist on one side only."""

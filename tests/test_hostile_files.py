@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-import time
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from opendata.problems import BuildError
 from opendata.validate import gate, report
 
 from hostile import small_project
+from support import tree
 
 META = "datasets/uji/metadata.yml"
 SCHEMA = "schemas/uji.schema.json"
@@ -67,16 +68,26 @@ def readable(problems) -> str:
 
 # --- YAML ------------------------------------------------------------------------------------
 
-def test_a_yaml_alias_bomb_in_metadata_is_refused_in_under_a_second(root):
+def finishes(check, within: float = 60):
+    """check()'s result, or a failure when it has not returned after `within` seconds: a guard
+    against hanging (a blocked read, an expansion that would take hours), not a measure of
+    speed (bench/ measures that)."""
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(check()), daemon=True)
+    worker.start()
+    worker.join(within)
+    assert done, f"still running after {within} s"
+    return done[0]
+
+
+def test_a_yaml_alias_bomb_in_metadata_is_refused_without_being_expanded(root):
     write(root, META, text(root, META) + BOMB)
     tracemalloc.start()
-    start = time.perf_counter()
     problems = found(root)
-    elapsed = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert problems == {(META, line_of(root, META, "a: &a"), None, "yaml_alias")}
-    assert elapsed < 1 and peak < 50_000_000
+    assert peak < 50_000_000   # 9^9 strings once expanded
 
 
 def test_a_single_alias_is_refused_too(root):
@@ -189,9 +200,7 @@ def test_a_duplicate_among_75000_keys_is_found_in_linear_time(root):
     took hours."""
     keys = ",".join(f'"k{i}": 0' for i in range(75_000))
     write(root, SCHEMA, '{"fields": [], ' + keys + ', "k5": 1}')
-    start = time.perf_counter()
-    assert only(root) == (SCHEMA, None, None, "json_duplicate_key")
-    assert time.perf_counter() - start < 2
+    assert finishes(lambda: only(root)) == (SCHEMA, None, None, "json_duplicate_key")
 
 
 def test_json_nested_100000_deep_is_invalid_json_not_a_duplicate_key(root):
@@ -232,6 +241,14 @@ def metadata_columns(root: Path) -> set:
 def test_metadata_of_the_wrong_type_is_named_not_raised(root, old, new, column):
     edit(root, old, new)
     assert column in metadata_columns(root)
+
+
+@pytest.mark.parametrize("value", ["[5]", "abc", "[{field: x, separator: 5, resource: uji, reference_field: id}]",
+                                   "[{field: x, separator: ';', resource: [x], reference_field: id}]"])
+def test_malformed_list_references_are_reported_not_raised(root, value):
+    """The table check read list_references whatever the metadata rules said of them."""
+    write(root, META, text(root, META) + f"list_references: {value}\n")
+    assert {(file, code) for file, _, _, code in found(root)} == {(META, "metadata_invalid")}
 
 
 def test_an_unknown_check_type_is_reported_not_raised(root):
@@ -312,16 +329,15 @@ def test_a_csv_50_mb_over_the_limit_is_refused_before_it_is_read(root):
     size = catalog.MAX_CSV_BYTES + 50_000_000
     sparse(root / CSV, size)
     tracemalloc.start()
-    start = time.perf_counter()
     with project.load(root).activate():
         [problem] = gate(root).errors
         shown = readable([problem])
-    elapsed, peak = time.perf_counter() - start, tracemalloc.get_traced_memory()[1]
+    peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert (problem.file, problem.code) == (CSV, "file_too_large")
     assert problem.params == {"size": size, "limit": catalog.MAX_CSV_BYTES}
     assert str(catalog.MAX_CSV_BYTES) in shown and str(size) in shown
-    assert elapsed < 1 and peak < 20_000_000
+    assert peak < 20_000_000   # the 250 MB file was never read
 
 
 def test_the_limit_is_the_metadatas_when_it_sets_one(root):
@@ -348,9 +364,7 @@ def test_metadata_over_a_megabyte(root):
 def test_a_named_pipe_for_a_csv_does_not_block_validation(root):
     (root / CSV).unlink()
     os.mkfifo(root / CSV)
-    start = time.perf_counter()
-    assert only(root) == (CSV, None, None, "file_missing")
-    assert time.perf_counter() - start < 5
+    assert finishes(lambda: only(root)) == (CSV, None, None, "file_missing")
 
 
 def test_a_folder_where_the_csv_belongs(root):
@@ -428,11 +442,6 @@ def said(output: str, code: str) -> bool:
     sentences, so their beginnings are compared)."""
     return all(i18n.t(f"{kind}.{code}", lang)[:25] in output
                for kind in ("problem", "action") for lang in ("id", "en"))
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
