@@ -98,9 +98,6 @@ def number(value, lang: str, decimals: int | None = None) -> str:
     return _minus(babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[lang]))
 
 
-MINUS = "\u2212"
-
-
 def signed(value, lang: str, decimals: int | None = None) -> str:
     """A difference, with its sign: '−2,31' / '+0,40' (the minus sign U+2212, not a hyphen)."""
     text = number(abs(value), lang, decimals)

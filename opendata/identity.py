@@ -5,7 +5,7 @@ only through `urls`."""
 
 from __future__ import annotations
 
-from . import i18n, paths, project
+from . import corrections, i18n, paths, project
 from .urls import https_url, safe_url
 
 TEXTS = ("licence", "contact", "contact_issues", "contact_about", "source",
@@ -16,7 +16,7 @@ def identity(active: project.Project, lang: str) -> dict:
     config = active.config
     name = (config.publisher.get("name") or {}).get(lang) or i18n.t("site.name", lang)
     email = config.publisher.get("email")
-    repository = https_url(active.repository)
+    repository = corrections.repository_url(active.repository)   # as the correction links
     return {
         "publisher": name,
         "publisher_shown": name != i18n.t("site.name", lang),   # the header names it apart

@@ -131,3 +131,17 @@ def test_panel_icons_say_what_the_panel_holds(open_page):
     quote = page.evaluate("() => getComputedStyle(document.body).getPropertyValue('--md-admonition-icon--quote')")
     assert icons["cite"].replace(" ", "") == quote.strip().replace(" ", "")
     assert page.locator("#kutip").evaluate("d => d.classList.contains('od-panel--cite')")
+
+
+@pytest.mark.parametrize("given", ["contoh/data", "https://github.com/contoh/data.git/"])
+def test_the_footer_names_the_repository_as_the_correction_links_do(given):
+    """The same normalisation as corrections.repository_url: owner/name, or a URL with .git."""
+    from opendata import identity
+
+    from conftest import environment
+
+    active = project.load(ROOT)
+    with environment(REPO_URL=given), active.activate():
+        shown = identity.identity(active, "id")
+    assert (shown["repository"], shown["issues"]) == (
+        "https://github.com/contoh/data", "https://github.com/contoh/data/issues")
