@@ -97,7 +97,7 @@ def _runnable(catalog: Catalog, problems: list[Problem]) -> Catalog:
     refused: dict[str, set] = {}
     for p in problems:
         key = (p.column or "").split("/")[0]
-        if p.is_error and key in TABLE_KEYS:
+        if p.is_error and p.code == "metadata_invalid" and key in TABLE_KEYS:   # its shape
             refused.setdefault(p.file, set()).add(key)
     if not refused:
         return catalog
